@@ -1,0 +1,60 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.fields import get_error_detail
+
+from accounts.models import User
+
+
+def raise_as_drf(error: DjangoValidationError):
+    """A service's field errors become the API's 400 field errors."""
+    raise serializers.ValidationError(get_error_detail(error)) from error
+
+
+class UserSerializer(serializers.ModelSerializer):
+    storage_available = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "display_name",
+            "studio_name",
+            "storage_quota",
+            "storage_used",
+            "storage_available",
+            "date_joined",
+        ]
+        read_only_fields = ["id", "storage_quota", "storage_used", "date_joined"]
+        # Uniqueness is the service's rule (case-insensitive, one message everywhere).
+        extra_kwargs = {"email": {"validators": []}}
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    display_name = serializers.CharField(max_length=150, required=False, default="")
+    studio_name = serializers.CharField(max_length=150, required=False, default="")
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class RegisterResponseSerializer(serializers.Serializer):
+    user = UserSerializer()
+    tokens = TokenPairSerializer()
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(write_only=True)
+    new_password = serializers.CharField(write_only=True)
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True)

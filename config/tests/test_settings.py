@@ -1,0 +1,93 @@
+"""Production configuration: what an operator meets when starting the site."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 64 + "-a-long-random-production-secret",
+    "ALLOWED_HOSTS": "photos.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://photos.example.com",
+    "DATABASE_URL": "postgres://proofsheet:secret@db.internal:5432/proofsheet",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "AWS_STORAGE_BUCKET_NAME": "proofsheet-media",
+    "AWS_S3_ENDPOINT_URL": "https://s3.example.com",
+    "AWS_ACCESS_KEY_ID": "key",
+    "AWS_SECRET_ACCESS_KEY": "secret",
+    "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.com:587",
+    "TRUSTED_PROXY_COUNT": "1",
+}
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean
+        | {
+            "DJANGO_READ_DOT_ENV_FILE": "false",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
+        | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_checklist():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = dict(PRODUCTION_ENV)
+    del env["SECRET_KEY"]
+
+    result = _manage("check", **env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_uses_s3_redis_and_hashed_static_files():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.STORAGES['default']['BACKEND']);"
+        "print(s.STORAGES['staticfiles']['BACKEND']);"
+        "print(s.CACHES['default']['BACKEND']);"
+        "print(s.CELERY_BROKER_URL);"
+        "print(s.DATABASES['default']['ENGINE'])"
+    )
+    result = _manage("shell", "-c", code, **PRODUCTION_ENV)
+
+    assert result.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.internal:6379/0",
+        "django.db.backends.postgresql",
+    ], result.stderr
+
+
+def test_the_embedded_default_needs_no_services():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.STORAGES['default']['BACKEND']);"
+        "print(s.CELERY_BROKER_URL);"
+        "print(s.DATABASES['default']['ENGINE'])"
+    )
+    result = _manage("shell", "-c", code, DEBUG="true")
+
+    assert result.stdout.split() == [
+        "django.core.files.storage.FileSystemStorage",
+        "filesystem://",
+        "django.db.backends.sqlite3",
+    ], result.stderr
