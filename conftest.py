@@ -7,6 +7,11 @@ from accounts.tests.factories import PASSWORD, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _database(db):
+    """Every test may use the database (rolled back after it): pages always do."""
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     """Every test gets its own empty media folder (unless the suite runs on S3)."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -54,7 +54,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=default_storage_quota, help_text="Bytes this photographer may store."
     )
     storage_used = models.PositiveBigIntegerField(
-        default=0, help_text="Bytes of originals and renditions stored."
+        default=0, help_text="Bytes of original photos stored (renditions are free)."
     )
     is_staff = models.BooleanField(
         default=False, help_text="Can log in to the admin site."

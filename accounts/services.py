@@ -3,6 +3,8 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 from accounts.models import User
 
@@ -88,5 +90,32 @@ def user_delete(*, user: User, password: str) -> None:
     """Delete the account and everything it owns; the password confirms intent."""
     if not user.check_password(password):
         raise ValidationError({"password": "That is not your password."})
+    from galleries.services import owner_photos_delete
+
     with transaction.atomic():
+        owner_photos_delete(owner=user)
         user.delete()
+
+
+class QuotaExceeded(Exception):
+    """The photographer's storage is full; nothing was reserved."""
+
+
+def storage_reserve(*, user_id: int, nbytes: int) -> None:
+    """Reserve bytes of quota in one conditional UPDATE.
+
+    Parallel uploads race here, and the database serialises them: each one either
+    fits in what is left or is refused, so the total can never pass the quota.
+    """
+    reserved = User.objects.filter(
+        pk=user_id, storage_used__lte=F("storage_quota") - nbytes
+    ).update(storage_used=F("storage_used") + nbytes)
+    if not reserved:
+        raise QuotaExceeded
+
+
+def storage_release(*, user_id: int, nbytes: int) -> None:
+    if nbytes:
+        User.objects.filter(pk=user_id).update(
+            storage_used=Greatest(F("storage_used") - nbytes, Value(0))
+        )

@@ -6,6 +6,7 @@ from config import health, views
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("galleries.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -13,6 +14,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("galleries/", include("galleries.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -66,7 +66,7 @@ def test_production_uses_s3_redis_and_hashed_static_files():
         "print(s.CELERY_BROKER_URL);"
         "print(s.DATABASES['default']['ENGINE'])"
     )
-    result = _manage("shell", "-c", code, **PRODUCTION_ENV)
+    result = _manage("shell", "--no-imports", "-c", code, **PRODUCTION_ENV)
 
     assert result.stdout.split() == [
         "storages.backends.s3.S3Storage",
@@ -84,7 +84,7 @@ def test_the_embedded_default_needs_no_services():
         "print(s.CELERY_BROKER_URL);"
         "print(s.DATABASES['default']['ENGINE'])"
     )
-    result = _manage("shell", "-c", code, DEBUG="true")
+    result = _manage("shell", "--no-imports", "-c", code, DEBUG="true")
 
     assert result.stdout.split() == [
         "django.core.files.storage.FileSystemStorage",

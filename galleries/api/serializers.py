@@ -1,0 +1,130 @@
+from rest_framework import serializers
+
+from galleries.filestore import rendition_urls
+from galleries.models import Gallery, GallerySet, Photo
+
+
+class GallerySetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GallerySet
+        fields = ["id", "name", "position"]
+        read_only_fields = ["id", "position"]
+
+
+class GallerySerializer(serializers.ModelSerializer):
+    sets = GallerySetSerializer(many=True, read_only=True)
+    photo_count = serializers.IntegerField(read_only=True)
+    total_bytes = serializers.IntegerField(read_only=True)
+    last_activity = serializers.DateTimeField(read_only=True)
+    cover = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Gallery
+        fields = [
+            "id",
+            "title",
+            "event_date",
+            "description",
+            "cover",
+            "sets",
+            "photo_count",
+            "total_bytes",
+            "last_activity",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class RenditionUrlsField(serializers.DictField):
+    child = serializers.URLField()
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    set = serializers.PrimaryKeyRelatedField(source="photo_set", read_only=True)
+    filename = serializers.CharField(source="original_filename", read_only=True)
+    urls = serializers.SerializerMethodField(
+        help_text='Signed, short-lived URLs keyed "grid.webp", "grid_2x.jpeg", '
+        '"preview.webp"...; empty until the photo is ready.'
+    )
+
+    class Meta:
+        model = Photo
+        fields = [
+            "id",
+            "gallery",
+            "set",
+            "filename",
+            "size",
+            "sha256",
+            "mime_type",
+            "status",
+            "error",
+            "width",
+            "height",
+            "taken_at",
+            "camera",
+            "lens",
+            "position",
+            "uploaded_at",
+            "placeholder",
+            "color",
+            "urls",
+        ]
+        read_only_fields = fields
+
+    def get_urls(self, photo: Photo) -> dict[str, str]:
+        return rendition_urls(photo) if photo.is_ready else {}
+
+
+class IdsSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.UUIDField(), allow_empty=False)
+
+
+class MoveSerializer(IdsSerializer):
+    set = serializers.UUIDField()
+
+
+class SortSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=["filename", "taken", "uploaded"])
+
+
+class CoverSerializer(serializers.Serializer):
+    photo = serializers.UUIDField(allow_null=True)
+
+
+class UploadStartSerializer(serializers.Serializer):
+    filename = serializers.CharField(max_length=1000)
+    size = serializers.IntegerField(min_value=0)
+    sha256 = serializers.RegexField(
+        r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True, default=""
+    )
+    set = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class UploadTargetSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(
+        choices=["PUT", "POST", "MULTIPART"],
+        help_text="PUT: send the raw bytes to `url` (with this API's credentials). "
+        "POST: a multipart/form-data POST of `fields` then `file` to `url` "
+        "(no credentials). MULTIPART: PUT consecutive `part_size` slices to each of "
+        "`part_urls` in order, then complete with each part's ETag.",
+    )
+    url = serializers.CharField(allow_blank=True)
+    fields = serializers.DictField(child=serializers.CharField())
+    part_size = serializers.IntegerField()
+    part_urls = serializers.ListField(child=serializers.URLField())
+
+
+class UploadStartResponseSerializer(serializers.Serializer):
+    photo = PhotoSerializer()
+    upload = UploadTargetSerializer()
+
+
+class PartSerializer(serializers.Serializer):
+    part_number = serializers.IntegerField(min_value=1, max_value=10000)
+    etag = serializers.CharField(max_length=200)
+
+
+class UploadCompleteSerializer(serializers.Serializer):
+    parts = PartSerializer(many=True, required=False, default=list)

@@ -1,0 +1,29 @@
+from rest_framework.routers import SimpleRouter
+
+from galleries.api import views
+
+UUID = "[0-9a-fA-F-]{36}"
+
+for viewset in (
+    views.GalleryViewSet,
+    views.GallerySetViewSet,
+    views.PhotoViewSet,
+    views.UploadViewSet,
+):
+    # A malformed id is simply not found, like someone else's.
+    viewset.lookup_value_regex = UUID
+
+router = SimpleRouter()
+router.register("galleries", views.GalleryViewSet, basename="gallery")
+router.register(
+    rf"galleries/(?P<gallery_pk>{UUID})/sets", views.GallerySetViewSet, basename="set"
+)
+router.register(
+    rf"galleries/(?P<gallery_pk>{UUID})/photos",
+    views.GalleryPhotoViewSet,
+    basename="gallery-photo",
+)
+router.register("photos", views.PhotoViewSet, basename="photo")
+router.register("uploads", views.UploadViewSet, basename="upload")
+
+urlpatterns = router.urls

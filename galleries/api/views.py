@@ -1,0 +1,304 @@
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import filters, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import BaseParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from galleries import processing, services, uploads
+from galleries.api import serializers as s
+from galleries.filestore import file_url
+from galleries.models import Gallery, GallerySet, Photo
+
+
+def owned_gallery(request: Request, pk) -> Gallery:
+    """The caller's gallery or 404: strangers cannot tell it exists."""
+    return get_object_or_404(Gallery.objects.owned_by(request.user), pk=pk)
+
+
+def owned_photo(request: Request, pk) -> Photo:
+    return get_object_or_404(
+        Photo.objects.owned_by(request.user).select_related("gallery"), pk=pk
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your galleries, newest first"),
+    create=extend_schema(summary="Create a gallery (with one set, Highlights)"),
+)
+class GalleryViewSet(viewsets.ModelViewSet):
+    serializer_class = s.GallerySerializer
+    filter_backends = [filters.SearchFilter, filters.OrderingFilter]
+    search_fields = ["title", "description"]
+    ordering_fields = ["title", "event_date", "created_at", "last_activity"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            Gallery.objects.owned_by(self.request.user)
+            .with_stats()
+            .prefetch_related(
+                Prefetch("sets", queryset=GallerySet.objects.order_by("position"))
+            )
+        )
+
+    def perform_create(self, serializer: s.GallerySerializer) -> None:
+        serializer.instance = services.gallery_create(
+            owner=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: s.GallerySerializer) -> None:
+        services.gallery_update(gallery=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, gallery: Gallery) -> None:
+        services.gallery_delete(gallery=gallery)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        response = super().create(request, *args, **kwargs)
+        gallery = self.get_queryset().get(pk=response.data["id"])
+        return Response(self.get_serializer(gallery).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CoverSerializer, responses=s.GallerySerializer)
+    @action(detail=True, methods=["post"])
+    def cover(self, request: Request, pk=None) -> Response:
+        gallery = self.get_object()
+        payload = s.CoverSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        photo_id = payload.validated_data["photo"]
+        photo = get_object_or_404(gallery.photos, pk=photo_id) if photo_id else None
+        services.gallery_set_cover(gallery=gallery, photo=photo)
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class GallerySetViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The sets of one gallery, in order."""
+
+    serializer_class = s.GallerySetSerializer
+    pagination_class = None
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_gallery(self) -> Gallery:
+        return owned_gallery(self.request, self.kwargs["gallery_pk"])
+
+    def get_queryset(self):
+        return GallerySet.objects.filter(
+            gallery__owner=self.request.user, gallery=self.kwargs["gallery_pk"]
+        )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        self.get_gallery()
+        return super().list(request, *args, **kwargs)
+
+    def perform_create(self, serializer) -> None:
+        serializer.instance = services.set_create(
+            gallery=self.get_gallery(), name=serializer.validated_data["name"]
+        )
+
+    def perform_update(self, serializer) -> None:
+        services.set_rename(
+            photo_set=serializer.instance, name=serializer.validated_data["name"]
+        )
+
+    def perform_destroy(self, photo_set: GallerySet) -> None:
+        services.set_delete(photo_set=photo_set)
+
+    @extend_schema(request=s.IdsSerializer, responses=s.GallerySetSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def reorder(self, request: Request, gallery_pk=None) -> Response:
+        gallery = self.get_gallery()
+        payload = s.IdsSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.sets_reorder(gallery=gallery, set_ids=payload.validated_data["ids"])
+        return Response(self.get_serializer(gallery.sets.all(), many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Photos of one gallery, in order",
+        parameters=[
+            OpenApiParameter("set", OpenApiTypes.UUID, description="Only this set"),
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=[c for c, _ in Photo.Status.choices],
+                description="Only photos with this processing status",
+            ),
+        ],
+    )
+)
+class GalleryPhotoViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.PhotoSerializer
+
+    def get_gallery(self) -> Gallery:
+        return owned_gallery(self.request, self.kwargs["gallery_pk"])
+
+    def get_queryset(self):
+        photos = Photo.objects.filter(
+            gallery__owner=self.request.user, gallery=self.kwargs["gallery_pk"]
+        ).visible_to_owner()
+        params = self.request.query_params
+        if params.get("set"):
+            photos = photos.filter(photo_set=params["set"])
+        if params.get("status"):
+            photos = photos.filter(status=params["status"])
+        return photos.order_by("photo_set__position", "position", "uploaded_at")
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        self.get_gallery()
+        try:
+            return super().list(request, *args, **kwargs)
+        except ValueError as error:  # a malformed set id
+            raise ValidationError({"set": "Not a valid set id."}) from error
+
+    def _ids_action(self, request, payload_class):
+        gallery = self.get_gallery()
+        payload = payload_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return gallery, payload.validated_data
+
+    @extend_schema(request=s.IdsSerializer, responses={204: None})
+    @action(detail=False, methods=["post"])
+    def reorder(self, request: Request, gallery_pk=None) -> Response:
+        gallery, data = self._ids_action(request, s.IdsSerializer)
+        services.photos_reorder(gallery=gallery, photo_ids=data["ids"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.SortSerializer, responses={204: None})
+    @action(detail=False, methods=["post"])
+    def sort(self, request: Request, gallery_pk=None) -> Response:
+        gallery, data = self._ids_action(request, s.SortSerializer)
+        services.photos_sort(gallery=gallery, key=data["key"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.MoveSerializer, responses={204: None})
+    @action(detail=False, methods=["post"])
+    def move(self, request: Request, gallery_pk=None) -> Response:
+        gallery, data = self._ids_action(request, s.MoveSerializer)
+        to_set = get_object_or_404(gallery.sets, pk=data["set"])
+        services.photos_move(gallery=gallery, photo_ids=data["ids"], to_set=to_set)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.IdsSerializer, responses={204: None})
+    @action(detail=False, methods=["post"], url_path="delete")
+    def delete_many(self, request: Request, gallery_pk=None) -> Response:
+        gallery, data = self._ids_action(request, s.IdsSerializer)
+        services.photos_delete(gallery=gallery, photo_ids=data["ids"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=s.UploadStartSerializer,
+        responses={201: s.UploadStartResponseSerializer},
+        summary="Start uploading one photo",
+        description="Reserves quota and answers where to send the bytes. "
+        "A photo already in the gallery (same SHA-256) is refused with 409.",
+    )
+    @action(detail=False, methods=["post"])
+    def uploads(self, request: Request, gallery_pk=None) -> Response:
+        gallery, data = self._ids_action(request, s.UploadStartSerializer)
+        photo_set = get_object_or_404(gallery.sets, pk=data["set"]) if data["set"] else None
+        try:
+            photo, target = uploads.upload_start(
+                gallery=gallery,
+                photo_set=photo_set,
+                filename=data["filename"],
+                size=data["size"],
+                sha256=data["sha256"],
+            )
+        except uploads.DuplicatePhoto as duplicate:
+            return _duplicate_response(duplicate)
+        body = {"photo": s.PhotoSerializer(photo).data, "upload": target.as_dict()}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _duplicate_response(duplicate: uploads.DuplicatePhoto) -> Response:
+    return Response(
+        {
+            "type": "client_error",
+            "errors": [{"code": "duplicate", "detail": str(duplicate), "attr": None}],
+            "existing": str(duplicate.existing.pk),
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+class RawBodyParser(BaseParser):
+    """Leaves the body unread so the view can stream it."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return {}
+
+
+class PhotoViewSet(
+    mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.PhotoSerializer
+
+    def get_queryset(self):
+        return Photo.objects.owned_by(self.request.user).select_related("gallery")
+
+    def perform_destroy(self, photo: Photo) -> None:
+        services.photos_delete(gallery=photo.gallery, photo_ids=[photo.pk])
+
+    @extend_schema(request=None, responses=s.PhotoSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk=None) -> Response:
+        photo = processing.photo_retry(photo=self.get_object())
+        return Response(self.get_serializer(photo).data)
+
+    @extend_schema(request=None, responses={302: None})
+    @action(detail=True, methods=["get"])
+    def original(self, request: Request, pk=None) -> HttpResponseRedirect:
+        """Download the original, byte for byte as uploaded."""
+        photo = self.get_object()
+        if not photo.original or photo.status == Photo.Status.UPLOADING:
+            raise ValidationError("This photo has no original yet.")
+        return HttpResponseRedirect(
+            file_url(photo.original.name, download_as=photo.original_filename)
+        )
+
+
+class UploadViewSet(viewsets.GenericViewSet):
+    """Finishing (or abandoning) an upload started on a gallery."""
+
+    serializer_class = s.PhotoSerializer
+
+    def get_queryset(self):
+        return Photo.objects.owned_by(self.request.user).select_related("gallery")
+
+    @extend_schema(
+        request={"application/octet-stream": OpenApiTypes.BINARY},
+        responses=s.PhotoSerializer,
+        summary="Send the bytes (local storage only)",
+    )
+    @action(detail=True, methods=["put"], parser_classes=[RawBodyParser])
+    def content(self, request: Request, pk=None) -> Response:
+        photo = self.get_object()
+        photo = uploads.upload_receive(photo=photo, stream=request._request)
+        return Response(self.get_serializer(photo).data)
+
+    @extend_schema(request=s.UploadCompleteSerializer, responses=s.PhotoSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk=None) -> Response:
+        photo = self.get_object()
+        payload = s.UploadCompleteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        photo = uploads.upload_complete(photo=photo, parts=payload.validated_data["parts"])
+        return Response(self.get_serializer(photo).data)
+
+    @extend_schema(request=None, responses={204: None}, summary="Abandon an upload")
+    def destroy(self, request: Request, pk=None) -> Response:
+        uploads.upload_abort(photo=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,964 @@
+"""The imaging core of the photo pipeline: read what a photographer uploads, make renditions.
+
+This module deliberately imports nothing from Django, so the rules it enforces can be
+unit-tested and benchmarked on their own (``benchmarks/renditions.py``).
+
+Two entry points:
+
+``inspect(file, max_pixels=...)``
+    Runs at upload time. Decides from the bytes (never the file name) whether the file
+    is a photo we can handle, refuses oversized images from the header alone, proves
+    that the file is complete, and reads what the gallery shows about the photo (size as
+    displayed, capture time, camera, lens, exposure). Everything it refuses is an
+    :class:`ImageRejected` whose ``message`` can be shown to the photographer as is.
+
+``render(file, specs=...)``
+    Runs in the worker. Decodes once (at reduced scale for JPEG) and produces every
+    rendition the gallery serves: grid thumbnail, its 2x, the lightbox preview, a tiny
+    inline placeholder and an average colour. Renditions are upright (EXIF orientation
+    applied), in sRGB, and carry no metadata at all (no EXIF, GPS, XMP, ICC, comments).
+
+Why the formats and encoder settings are what they are is measured and written down in
+``docs/renditions.md``; the constants below repeat the figures that matter.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import os
+import re
+import struct
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from typing import BinaryIO
+
+import pillow_heif
+from PIL import ExifTags, Image, ImageCms, ImageFile
+
+__all__ = [
+    "DEFAULT_MAX_PIXELS",
+    "DEFAULT_SPECS",
+    "ImageRejected",
+    "PhotoInfo",
+    "Rendition",
+    "RenditionSpec",
+    "Renditions",
+    "inspect",
+    "render",
+]
+
+# HEIC is what iPhones save by default. Embedded thumbnails are switched off so that
+# Pillow's draft() can never hand us a low-quality preview instead of the photo, and
+# depth/auxiliary images are not catalogued because we never use them. These options
+# are process-wide in pillow-heif: registering again elsewhere overrides them.
+pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+
+PathOrFile = str | os.PathLike[str] | BinaryIO
+
+#: 120 megapixels: above every current camera (Fujifilm GFX100 is 102 MP) but far
+#: below what would exhaust a worker: a 120 MP RGB decode is ~480 MB.
+DEFAULT_MAX_PIXELS = 120_000_000
+
+# What a photographer may upload, as Pillow names the formats it detects. MPO is how
+# Pillow names a JPEG that carries extra pictures (many cameras and phones write them).
+_PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "HEIF")
+_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp", "TIFF": "tiff"}
+_MIME_TYPES = {
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "tiff": "image/tiff",
+    "avif": "image/avif",
+}
+_HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"}
+
+# What Pillow, libjpeg, libtiff, libwebp and libheif raise when the bytes are wrong.
+# Genuine I/O errors on *our* side (a missing path) are raised before these guards.
+_DECODE_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    TypeError,
+    struct.error,
+    RuntimeError,
+    ZeroDivisionError,
+)
+# EXIF is written by thousands of firmwares; any of these may come out of parsing it.
+# Warning is there because Pillow warns about corrupt EXIF, which "-W error" raises.
+_EXIF_ERRORS = (*_DECODE_ERRORS, AttributeError, OverflowError, UnicodeError, Warning)
+
+
+class ImageRejected(Exception):
+    """A file we will not accept, with a reason the photographer understands.
+
+    ``message`` is plain language meant for the upload screen; ``code`` is a stable
+    machine-readable reason (``empty``, ``unsupported``, ``raw``, ``too_large``,
+    ``damaged``) for the API and for tests.
+    """
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _not_a_photo() -> ImageRejected:
+    return ImageRejected(
+        "This file is not a photo we can read (JPEG, PNG, WebP, TIFF or HEIC).",
+        code="unsupported",
+    )
+
+
+def _damaged(detail: str) -> ImageRejected:
+    return ImageRejected(
+        f"This file is damaged or incomplete ({detail}). Try exporting or uploading it again.",
+        code="damaged",
+    )
+
+
+@dataclass(frozen=True)
+class PhotoInfo:
+    """What the gallery needs to know about an upload, read without decoding it fully.
+
+    ``width`` and ``height`` are as displayed, i.e. after EXIF orientation: a camera
+    photo stored 2048x1536 with orientation 6 is 1536x2048 here.
+
+    ``taken_at`` is the capture time from EXIF (DateTimeOriginal, else
+    DateTimeDigitized). It is timezone-aware when the camera recorded its UTC offset
+    (OffsetTimeOriginal, written by recent phones and cameras) and *naive* otherwise:
+    a naive value is the camera's wall-clock time in an unknown zone and must not be
+    treated as UTC or as server-local time. ``None`` when absent or unreadable.
+
+    Every EXIF-derived field is ``None`` when missing or garbage: bad metadata never
+    stops an upload.
+    """
+
+    format: str
+    mime_type: str
+    width: int
+    height: int
+    orientation: int = 1
+    taken_at: datetime | None = None
+    camera: str | None = None
+    lens: str | None = None
+    focal_length_mm: float | None = None
+    aperture: float | None = None
+    exposure_time_s: float | None = None
+    iso: int | None = None
+
+    @property
+    def megapixels(self) -> float:
+        return self.width * self.height / 1_000_000
+
+    @property
+    def shutter_speed(self) -> str | None:
+        """Exposure time the way photographers write it: "1/250 s", "2 s"."""
+        seconds = self.exposure_time_s
+        if seconds is None:
+            return None
+        if seconds < 0.3:
+            return f"1/{round(1 / seconds)} s"
+        return f"{seconds:.1f}".removesuffix(".0") + " s"
+
+
+@dataclass(frozen=True)
+class RenditionSpec:
+    """One size the gallery serves: fit inside ``box`` x ``box``, never upscale.
+
+    ``formats`` are encoded in order; the first is the one browsers should prefer
+    (list it first in ``<picture>``/``srcset``), later ones are fallbacks.
+    """
+
+    name: str
+    box: int
+    formats: tuple[str, ...] = ("webp", "jpeg")
+
+
+#: Grid thumbnail, its 2x for dense screens, lightbox preview. WebP for every browser
+#: since 2020 (Safari 14); a JPEG beside it costs ~15 ms per photo and keeps e-mail,
+#: link previews and old Safari working. See docs/renditions.md for the measurements.
+DEFAULT_SPECS: tuple[RenditionSpec, ...] = (
+    RenditionSpec("grid", 400),
+    RenditionSpec("grid_2x", 800),
+    RenditionSpec("preview", 2048),
+)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One encoded file, ready to store and serve as is."""
+
+    name: str
+    format: str
+    mime_type: str
+    width: int
+    height: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Renditions:
+    """Everything ``render`` makes from one photo.
+
+    ``placeholder`` is a ``data:`` URI of a ~24 px WebP (a few hundred bytes) to inline
+    in the page and show blurred while the grid loads; ``color`` is the photo's average
+    colour as ``#rrggbb`` for the grid cell background before anything arrives.
+    ``width``/``height`` are the photo's displayed size.
+    """
+
+    items: tuple[Rendition, ...]
+    placeholder: str
+    color: str
+    width: int
+    height: int
+
+    def get(self, name: str, fmt: str) -> Rendition:
+        """The rendition of spec ``name`` in format ``fmt`` ("webp", "jpeg"...)."""
+        for item in self.items:
+            if item.name == name and item.format == fmt:
+                return item
+        raise KeyError((name, fmt))
+
+    def named(self, name: str) -> tuple[Rendition, ...]:
+        """The renditions of one spec, preferred format first."""
+        return tuple(item for item in self.items if item.name == name)
+
+
+# --------------------------------------------------------------------------------------
+# Encoder settings (measured; figures in docs/renditions.md)
+# --------------------------------------------------------------------------------------
+
+#: JPEG fallback: libjpeg-turbo q82 with Huffman optimisation. Progressive would save
+#: another ~4 % but costs 2.5x the encode time.
+_JPEG_OPTIONS = {"quality": 82, "optimize": True}
+#: WebP: q80. ``method`` (effort) is chosen by size: at and below 1 MP method 4 is
+#: cheap enough; for the 2048 px preview method 1 keeps the 24 MP budget (300 ms).
+_WEBP_QUALITY = 80
+_WEBP_SLOW_METHOD_MAX_PIXELS = 1_000_000
+_WEBP_OPTIONS_SMALL = {"quality": _WEBP_QUALITY, "method": 4}
+_WEBP_OPTIONS_LARGE = {"quality": _WEBP_QUALITY, "method": 1}
+#: AVIF is supported if a spec asks for it, but is not in DEFAULT_SPECS: at equal
+#: quality it is smaller than WebP, yet encoding the 2048 px preview takes ~200 ms
+#: on one core at the fastest useful speed, which alone blows the budget.
+_AVIF_OPTIONS = {"quality": 60, "speed": 9, "max_threads": 1}
+
+#: Resampling. Large reductions happen in the JPEG decoder (draft mode: DCT scaling
+#: by 1/2, 1/4, 1/8), so the remaining resize is always < 2x; BICUBIC is as good as
+#: LANCZOS there (SSIMULACRA2 within 0.3) for 30 % less time. Small renditions are
+#: made from the next larger one with LANCZOS, which keeps thumbnails crisp.
+_PREVIEW_RESAMPLE = Image.Resampling.BICUBIC
+_DERIVED_RESAMPLE = Image.Resampling.LANCZOS
+#: For formats without draft mode, let Pillow box-reduce by an integer factor first.
+_REDUCING_GAP = 3.0
+
+_PLACEHOLDER_BOX = 24
+_PLACEHOLDER_OPTIONS = {"quality": 50, "method": 6}
+
+#: Transparent areas become white in formats without alpha (JPEG) and in the colour.
+_BACKGROUND = (255, 255, 255)
+
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+# --------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------
+
+
+def inspect(path_or_file: PathOrFile, *, max_pixels: int) -> PhotoInfo:
+    """Accept or refuse an upload, and describe it.
+
+    Order matters and is what makes this safe to run on hostile input at upload time:
+
+    1. the type comes from the file's signature (a text file named ``.jpg`` is refused);
+    2. the pixel count from the header is checked against ``max_pixels`` before any
+       pixel is decoded, so a 50000x50000 "bomb" costs microseconds, not gigabytes;
+    3. the file is proven complete: JPEG is decoded at 1/8 scale in greyscale (the only
+       way to know that the entropy-coded data is whole, ~80 ms for 24 MP), other
+       formats have their container structure walked (PNG chunks up to IEND, RIFF
+       size for WebP, strip/tile extents for TIFF, ISO-BMFF boxes for HEIC);
+    4. metadata is read defensively: unreadable EXIF gives ``None`` fields.
+
+    A path is opened and closed here; a file object is read from the start and left
+    open (its position is unspecified afterwards).
+    """
+    with _open(path_or_file, max_pixels) as (image, fp, size, fmt):
+        width, height = image.size  # before _check_complete: draft() shrinks it
+        png_exif = _check_complete(image, fp, size, fmt)
+        with _quiet():
+            exif = _read_exif(image, png_exif)
+            orientation = _orientation(exif) if fmt != "heif" else 1
+            details = _describe(exif)
+        if orientation >= 5:
+            width, height = height, width
+        mime = _MIME_TYPES.get(fmt) or _heif_mime(fp)
+        return PhotoInfo(
+            format=fmt,
+            mime_type=mime,
+            width=width,
+            height=height,
+            orientation=orientation,
+            **details,
+        )
+
+
+def render(
+    path_or_file: PathOrFile,
+    *,
+    specs: Sequence[RenditionSpec] = DEFAULT_SPECS,
+    max_pixels: int | None = None,
+) -> Renditions:
+    """Make every rendition of one photo from a single (reduced-scale) decode.
+
+    Pipeline, cheapest order first: decode JPEGs at the smallest DCT scale that still
+    covers the largest box; resize once to the largest box; convert to sRGB and apply
+    the EXIF orientation on that small image (not on 24 MP); then derive each smaller
+    size from the next larger one. Nothing from the source's metadata is copied into
+    the output files.
+
+    ``max_pixels`` repeats the upload limit when given (``inspect`` has normally been
+    run already); Pillow's own decompression-bomb limit applies regardless.
+    Raises :class:`ImageRejected` when the file cannot be decoded.
+    """
+    if not specs:
+        raise ValueError("render() needs at least one RenditionSpec")
+    largest = max(spec.box for spec in specs)
+    limit = max_pixels if max_pixels is not None else _pillow_limit() or 2**63
+    with _open(path_or_file, limit) as (image, _fp, _size, fmt):
+        target = _fit(image.size, largest)
+        if fmt == "jpeg":
+            image.draft(image.mode, target)
+        try:
+            image.load()
+        except _DECODE_ERRORS as exc:
+            raise _damaged(_decode_error_detail(exc, fmt)) from exc
+        # Read after load(): for PNG the eXIf chunk may follow the pixel data.
+        with _quiet():
+            orientation = _orientation(_read_exif(image)) if fmt != "heif" else 1
+        icc_profile = image.info.get("icc_profile")
+        try:
+            base = _normalise_mode(image)
+            base = _resize(base, target, _PREVIEW_RESAMPLE, _REDUCING_GAP)
+        except _DECODE_ERRORS as exc:
+            raise _damaged(_decode_error_detail(exc, fmt)) from exc
+
+    base = _to_srgb(base, icc_profile)
+    base = _drop_opaque_alpha(base)
+    if orientation in _TRANSPOSE:
+        base = base.transpose(_TRANSPOSE[orientation])
+
+    # Derive smaller sizes from the next larger one: each step is a small reduction.
+    by_box: dict[int, Image.Image] = {}
+    previous = base
+    for box in sorted({spec.box for spec in specs}, reverse=True):
+        size = _fit(base.size, box)
+        if size != previous.size:
+            previous = previous.resize(size, _DERIVED_RESAMPLE)
+        by_box[box] = previous
+
+    items = tuple(
+        _encode(spec.name, by_box[spec.box], fmt_name)
+        for spec in specs
+        for fmt_name in spec.formats
+    )
+    smallest = by_box[min(by_box)]
+    return Renditions(
+        items=items,
+        placeholder=_placeholder(smallest),
+        color=_average_colour(smallest),
+        width=base.width,
+        height=base.height,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Opening and refusing
+# --------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _open(
+    path_or_file: PathOrFile, max_pixels: int
+) -> Iterator[tuple[ImageFile.ImageFile, BinaryIO, int, str]]:
+    """Open by content and enforce the pixel limit before anything is decoded."""
+    if isinstance(path_or_file, str | os.PathLike):
+        # Our own I/O errors (missing file, permissions) are not the photographer's
+        # fault: they propagate unchanged rather than as ImageRejected.
+        with open(path_or_file, "rb") as fp:
+            with _open_file(fp, max_pixels) as opened:
+                yield opened
+    else:
+        with _open_file(path_or_file, max_pixels) as opened:
+            yield opened
+
+
+@contextmanager
+def _open_file(
+    fp: BinaryIO, max_pixels: int
+) -> Iterator[tuple[ImageFile.ImageFile, BinaryIO, int, str]]:
+    size = fp.seek(0, os.SEEK_END)
+    fp.seek(0)
+    if size == 0:
+        raise ImageRejected(
+            "This file is empty (0 bytes); the upload may have been interrupted.",
+            code="empty",
+        )
+    try:
+        with _quiet():
+            image = Image.open(fp, formats=_PILLOW_FORMATS)
+    except Image.DecompressionBombError as exc:
+        raise _too_large(_pixels_from_message(str(exc)), max_pixels) from exc
+    except _DECODE_ERRORS as exc:
+        # A file that starts like one of our formats but cannot be opened is a broken
+        # photo, not a wrong file: say so, it changes what the photographer does next.
+        fp.seek(0)
+        sniffed = _sniff(fp.read(16))
+        if sniffed:
+            raise _damaged(f"the {_label(sniffed)} cannot be read") from exc
+        raise _not_a_photo() from exc
+    with image:
+        width, height = image.size
+        if width * height > max_pixels:
+            raise _too_large(width * height, max_pixels)
+        if width < 1 or height < 1:
+            raise _damaged("it has no pixels")
+        fmt = _FORMATS.get(image.format or "", "heif")
+        if fmt == "tiff" and _looks_like_raw(image, fp):
+            raise ImageRejected(
+                "This looks like a camera RAW file. Please upload a JPEG, TIFF or "
+                "HEIC exported from your editor.",
+                code="raw",
+            )
+        yield image, fp, size, fmt
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence the warnings Pillow gives about input files.
+
+    Our own pixel check replaces Pillow's DecompressionBombWarning, which would fire
+    (or, under ``-W error``, raise) for legitimate 90-120 MP medium-format photos; and
+    corrupt EXIF or TIFF tags make Pillow warn on uploads nobody can fix. Note that
+    ``catch_warnings`` is process-global before Python 3.14: the worst a thread race
+    can do is leave these "ignore" filters installed.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        yield
+
+
+def _sniff(prefix: bytes) -> str | None:
+    """Which accepted format a file claims to be, from its first bytes."""
+    if prefix.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if prefix.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if prefix[:4] == b"RIFF" and prefix[8:12] == b"WEBP":
+        return "webp"
+    if prefix[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "tiff"
+    if prefix[4:8] == b"ftyp" and (prefix[8:12] in _HEIC_BRANDS or prefix[8:12] == b"mif1"):
+        return "heif"
+    return None
+
+
+def _label(fmt: str) -> str:
+    return {"heif": "HEIC", "webp": "WebP"}.get(fmt, fmt.upper())
+
+
+def _pillow_limit() -> int | None:
+    limit = Image.MAX_IMAGE_PIXELS
+    return 2 * limit if limit else None
+
+
+def _too_large(pixels: int | None, max_pixels: int) -> ImageRejected:
+    # Pillow refuses above twice its MAX_IMAGE_PIXELS whatever we allow.
+    pillow_limit = _pillow_limit()
+    limit = min(max_pixels, pillow_limit) if pillow_limit else max_pixels
+    if pixels is None:
+        return ImageRejected(
+            f"This photo is too large; the limit is {_megapixels(limit)} megapixels.",
+            code="too_large",
+        )
+    return ImageRejected(
+        f"This photo is {_megapixels(pixels)} megapixels; "
+        f"the limit is {_megapixels(limit)}.",
+        code="too_large",
+    )
+
+
+def _megapixels(pixels: int) -> str:
+    # Round up so that a photo just over the limit never reads as equal to it.
+    value = math.ceil(pixels / 100_000) / 10
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+def _pixels_from_message(message: str) -> int | None:
+    match = re.search(r"\((\d+) pixels\)", message)
+    return int(match.group(1)) if match else None
+
+
+def _looks_like_raw(image: ImageFile.ImageFile, fp: BinaryIO) -> bool:
+    """CR2, NEF, ARW, DNG... are TIFF containers; Pillow would show their thumbnail."""
+    fp.seek(8)
+    if fp.read(2) == b"CR":  # Canon CR2 signature right after the TIFF header
+        return True
+    tags = getattr(image, "tag_v2", {})
+    if 50706 in tags:  # DNGVersion
+        return True
+    # Nikon/Sony/Pentax raws: the first IFD is a reduced-size preview with SubIFDs.
+    subfile_type = tags.get(254, 0)
+    return isinstance(subfile_type, int) and bool(subfile_type & 1) and 330 in tags
+
+
+# --------------------------------------------------------------------------------------
+# Completeness checks (inspect)
+# --------------------------------------------------------------------------------------
+
+
+def _check_complete(
+    image: ImageFile.ImageFile, fp: BinaryIO, size: int, fmt: str
+) -> bytes | None:
+    """Prove the file is whole without a full decode. Returns a PNG's eXIf payload."""
+    if fmt == "jpeg":
+        # Greyscale at 1/8 scale: libjpeg still entropy-decodes every block (that is
+        # how a missing tail is found) but skips colour conversion and most IDCT work.
+        image.draft("L" if image.mode == "RGB" else image.mode, (1, 1))
+        try:
+            image.load()
+        except _DECODE_ERRORS as exc:
+            raise _damaged(_decode_error_detail(exc, fmt)) from exc
+        return None
+    try:
+        if fmt == "png":
+            return _walk_png(fp, size)
+        if fmt == "webp":
+            _check_webp(fp, size)
+        elif fmt == "tiff":
+            _check_tiff(image, size)
+        elif fmt == "heif":
+            _walk_isobmff(fp, size)
+    except (struct.error, ValueError) as exc:
+        raise _damaged(f"the {_label(fmt)} data is malformed") from exc
+    return None
+
+
+def _decode_error_detail(exc: BaseException, fmt: str) -> str:
+    label = _label(fmt)
+    if "truncated" in str(exc).lower():
+        return f"the {label} ends early"
+    return f"the {label} data cannot be decoded"
+
+
+def _walk_png(fp: BinaryIO, size: int) -> bytes | None:
+    """Follow the chunk chain to IEND; a cut file runs out before it."""
+    exif = None
+    offset = 8
+    while True:
+        fp.seek(offset)
+        header = fp.read(8)
+        if len(header) < 8:
+            raise _damaged("the PNG ends early")
+        length, kind = struct.unpack(">I4s", header)
+        end = offset + 8 + length + 4  # header, data, CRC
+        if end > size:
+            raise _damaged("the PNG ends early")
+        if kind == b"eXIf" and exif is None and length < 1_000_000:
+            exif = fp.read(length)
+        if kind == b"IEND":
+            return exif
+        offset = end
+
+
+def _check_webp(fp: BinaryIO, size: int) -> None:
+    fp.seek(4)
+    (riff_size,) = struct.unpack("<I", fp.read(4))
+    if riff_size + 8 > size:
+        raise _damaged("the WebP ends early")
+
+
+def _check_tiff(image: ImageFile.ImageFile, size: int) -> None:
+    tags = image.tag_v2  # type: ignore[attr-defined]
+    offsets, counts = tags.get(273), tags.get(279)  # strips
+    if offsets is None:
+        offsets, counts = tags.get(324), tags.get(325)  # tiles
+    if offsets is None or counts is None:
+        raise ValueError("no image data")
+    if isinstance(offsets, int):
+        offsets = (offsets,)
+    if isinstance(counts, int):
+        counts = (counts,)
+    if max(o + c for o, c in zip(offsets, counts, strict=False)) > size:
+        raise _damaged("the TIFF ends early")
+
+
+def _walk_isobmff(fp: BinaryIO, size: int) -> None:
+    """HEIC is a chain of ISO-BMFF boxes; a cut file has a box running past the end."""
+    offset = 0
+    while offset < size:
+        fp.seek(offset)
+        header = fp.read(8)
+        if len(header) < 8:
+            raise _damaged("the HEIC ends early")
+        box_size, _kind = struct.unpack(">I4s", header)
+        if box_size == 1:
+            (box_size,) = struct.unpack(">Q", fp.read(8))
+        elif box_size == 0:  # last box, extends to the end of the file
+            return
+        if box_size < 8 or offset + box_size > size:
+            raise _damaged("the HEIC ends early")
+        offset += box_size
+
+
+def _heif_mime(fp: BinaryIO) -> str:
+    fp.seek(8)
+    return "image/heic" if fp.read(4) in _HEIC_BRANDS else "image/heif"
+
+
+# --------------------------------------------------------------------------------------
+# Metadata
+# --------------------------------------------------------------------------------------
+
+
+def _read_exif(image: Image.Image, png_exif: bytes | None = None) -> Image.Exif:
+    """The file's EXIF, or an empty one: parsing errors are never the user's problem."""
+    try:
+        if png_exif is not None or image.format == "PNG":
+            # Pillow's PNG getexif() decodes the whole image to look for a late eXIf
+            # chunk; inspect() found it cheaply already (render() has loaded anyway).
+            if png_exif is None and "exif" not in image.info:
+                return Image.Exif()
+            exif = Image.Exif()
+            exif.load(png_exif if png_exif is not None else image.info["exif"])
+            return exif
+        return image.getexif()
+    except _EXIF_ERRORS:
+        return Image.Exif()
+
+
+def _orientation(exif: Image.Exif) -> int:
+    value = _safe(lambda: exif.get(ExifTags.Base.Orientation))
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _safe(getter):  # type: ignore[no-untyped-def]
+    try:
+        return getter()
+    except _EXIF_ERRORS:
+        return None
+
+
+def _describe(exif: Image.Exif) -> dict[str, object]:
+    details = _safe(lambda: exif.get_ifd(ExifTags.IFD.Exif)) or {}
+
+    def tag(mapping: object, key: int) -> object:
+        return _safe(lambda: mapping.get(key))  # type: ignore[attr-defined]
+
+    return {
+        "taken_at": _safe(
+            lambda: _capture_time(
+                tag(details, ExifTags.Base.DateTimeOriginal),
+                tag(details, ExifTags.Base.SubsecTimeOriginal),
+                tag(details, ExifTags.Base.OffsetTimeOriginal),
+            )
+            or _capture_time(
+                tag(details, ExifTags.Base.DateTimeDigitized),
+                tag(details, ExifTags.Base.SubsecTimeDigitized),
+                tag(details, ExifTags.Base.OffsetTimeDigitized),
+            )
+        ),
+        "camera": _safe(
+            lambda: _camera(
+                tag(exif, ExifTags.Base.Make), tag(exif, ExifTags.Base.Model)
+            )
+        ),
+        "lens": _safe(lambda: _lens(tag(details, ExifTags.Base.LensModel))),
+        "focal_length_mm": _positive(tag(details, ExifTags.Base.FocalLength)),
+        "aperture": _positive(tag(details, ExifTags.Base.FNumber)),
+        "exposure_time_s": _positive(tag(details, ExifTags.Base.ExposureTime)),
+        "iso": _iso(tag(details, ExifTags.Base.ISOSpeedRatings)),
+    }
+
+
+_DATE = re.compile(
+    r"^(\d{4})[:/-](\d{2})[:/-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?"
+)
+_OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
+
+
+def _capture_time(value: object, subsec: object, offset: object) -> datetime | None:
+    text = _text(value)
+    if not text:
+        return None
+    match = _DATE.match(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    if year < 1826:  # "0000:00:00 00:00:00" and friends; 1826 is the first photograph
+        return None
+    fraction = match.group(7) or (_text(subsec) or "")
+    micro = int(fraction[:6].ljust(6, "0")) if fraction.isdigit() else 0
+    try:
+        taken = datetime(year, month, day, hour, minute, second, micro)
+    except ValueError:
+        return None
+    offset_match = _OFFSET.match(_text(offset) or "")
+    if offset_match:
+        sign, hours, minutes = offset_match.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes))
+        if delta <= timedelta(hours=14):
+            taken = taken.replace(tzinfo=timezone(-delta if sign == "-" else delta))
+    return taken
+
+
+_CORPORATE = re.compile(
+    r"[\s,]+(corporation|corp\.?|company|co\.?|ltd\.?|limited|inc\.?|imaging|optical"
+    r"|camera|ag|gmbh)$",
+    re.IGNORECASE,
+)
+
+
+def _camera(make: object, model: object) -> str | None:
+    """"Canon" + "Canon EOS 40D" is "Canon EOS 40D"; "NIKON CORPORATION" is "Nikon"."""
+    make_text, model_text = _text(make), _text(model)
+    if make_text:
+        previous = None
+        while previous != make_text:
+            previous = make_text
+            make_text = _CORPORATE.sub("", make_text).strip(" ,.")
+        # Shouting brand names ("OLYMPUS") read better capitalised; acronyms stay.
+        make_text = " ".join(
+            word.capitalize() if word.isupper() and len(word) > 3 else word
+            for word in make_text.split()
+        )
+    if not model_text:
+        return make_text or None
+    if not make_text:
+        return model_text
+    for candidate in (make_text, *make_text.split()):
+        if model_text.casefold() == candidate.casefold():
+            return candidate
+        if model_text.casefold().startswith(candidate.casefold() + " "):
+            return candidate + model_text[len(candidate) :]
+    return f"{make_text} {model_text}"
+
+
+_NO_LENS = re.compile(r"^[\s\-0.]*(mm)?\s*(f/?[\s0.]*)?$", re.IGNORECASE)
+
+
+def _lens(value: object) -> str | None:
+    text = _text(value)
+    if not text or _NO_LENS.match(text):
+        return None
+    return text
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        return None
+    cleaned = " ".join(value.replace("\x00", " ").split())
+    return cleaned[:200] or None
+
+
+def _positive(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except _EXIF_ERRORS:
+        return None
+    return round(number, 6) if math.isfinite(number) and 0 < number < 1e6 else None
+
+
+def _iso(value: object) -> int | None:
+    if isinstance(value, tuple | list):
+        value = value[0] if value else None
+    return value if isinstance(value, int) and 0 < value < 10_000_000 else None
+
+
+# --------------------------------------------------------------------------------------
+# Pixels
+# --------------------------------------------------------------------------------------
+
+
+def _fit(size: tuple[int, int], box: int) -> tuple[int, int]:
+    """Fit inside box x box keeping the aspect ratio; never upscale."""
+    width, height = size
+    scale = min(box / width, box / height, 1.0)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _normalise_mode(image: Image.Image) -> Image.Image:
+    """Bring any decoded mode to 8-bit L, LA, RGB, RGBA or CMYK (ICC comes later)."""
+    mode = image.mode
+    if mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        return image
+    if mode == "1":
+        return image.convert("L")
+    if mode in ("P", "PA"):
+        return image.convert("RGBA" if image.has_transparency_data else "RGB")
+    if mode.startswith("I;16"):
+        # 16-bit greyscale: scale 0..65535 to 0..255 (a plain convert would clip).
+        return image.convert("I").point(lambda v: v / 257).convert("L")
+    if mode == "I":
+        low, high = image.getextrema()
+        if high > 255:
+            image = image.point(lambda v: v / 257)
+        return image.convert("L")
+    if mode == "F":
+        low, high = image.getextrema()
+        if high <= 1.0:
+            image = image.point(lambda v: v * 255)
+        return image.convert("L")
+    if mode == "LAB":
+        transform = ImageCms.buildTransform(
+            ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB"
+        )
+        return ImageCms.applyTransform(image, transform)
+    if mode in ("La", "RGBa"):
+        return image.convert(mode.upper())
+    return image.convert("RGBA" if image.has_transparency_data else "RGB")
+
+
+def _resize(
+    image: Image.Image,
+    size: tuple[int, int],
+    resample: Image.Resampling,
+    reducing_gap: float | None = None,
+) -> Image.Image:
+    if image.size == size:
+        return image
+    return image.resize(size, resample, reducing_gap=reducing_gap)
+
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def _to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """Convert embedded colour profiles to sRGB; untagged images are taken as sRGB.
+
+    Renditions carry no profile at all, which browsers read as sRGB. A broken or
+    mismatched profile is ignored rather than failing the photo.
+    """
+    alpha = image.getchannel("A") if image.mode in ("LA", "RGBA") else None
+    colour = image.convert(image.mode[:-1]) if alpha is not None else image
+    transform = _transform_for(icc_profile, colour.mode) if icc_profile else None
+    if transform is not None:
+        try:
+            colour = ImageCms.applyTransform(colour, transform)
+        except (ImageCms.PyCMSError, ValueError, OSError):
+            transform = None
+    if transform is None and colour.mode == "CMYK":
+        colour = colour.convert("RGB")
+    if alpha is None:
+        return colour
+    if colour.mode == "L":
+        return Image.merge("LA", (colour, alpha))
+    return Image.merge("RGBA", (*colour.split(), alpha))
+
+
+_PROFILE_SPACES = {"RGB": "RGB ", "L": "GRAY", "CMYK": "CMYK"}
+
+
+@lru_cache(maxsize=32)
+def _transform_for(icc_profile: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """Build (once per distinct profile) the transform to sRGB, or None if not needed."""
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        space = profile.profile.xcolor_space
+        description = (profile.profile.profile_description or "").strip()
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None
+    if _PROFILE_SPACES.get(mode) != space:
+        return None  # a profile that does not describe these pixels
+    if mode == "RGB" and description.lower().startswith("srgb"):
+        return None  # already sRGB: save the work
+    try:
+        return ImageCms.buildTransform(
+            profile,
+            _SRGB,
+            mode,
+            "RGB",
+            renderingIntent=ImageCms.Intent.PERCEPTUAL,
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None
+
+
+def _drop_opaque_alpha(image: Image.Image) -> Image.Image:
+    """An alpha channel that is 255 everywhere only costs bytes."""
+    if image.mode in ("LA", "RGBA") and image.getchannel("A").getextrema()[0] == 255:
+        return image.convert(image.mode[:-1])
+    return image
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    if image.mode not in ("LA", "RGBA"):
+        return image
+    background = Image.new("RGB", image.size, _BACKGROUND)
+    background.paste(image.convert("RGBA"), mask=image.getchannel("A"))
+    return background.convert("L") if image.mode == "LA" else background
+
+
+# --------------------------------------------------------------------------------------
+# Encoding
+# --------------------------------------------------------------------------------------
+
+
+def _encode(name: str, image: Image.Image, fmt: str) -> Rendition:
+    if fmt == "jpeg":
+        image, options = _flatten(image), _JPEG_OPTIONS
+    elif fmt == "webp":
+        small = image.width * image.height <= _WEBP_SLOW_METHOD_MAX_PIXELS
+        options = _WEBP_OPTIONS_SMALL if small else _WEBP_OPTIONS_LARGE
+    elif fmt == "avif":
+        options = _AVIF_OPTIONS
+    else:
+        raise ValueError(f"unknown rendition format {fmt!r}")
+    return Rendition(
+        name=name,
+        format=fmt,
+        mime_type=_MIME_TYPES[fmt],
+        width=image.width,
+        height=image.height,
+        data=_save(image, fmt, options),
+    )
+
+
+def _save(image: Image.Image, fmt: str, options: dict[str, object]) -> bytes:
+    # Pillow copies info (EXIF, ICC, XMP, comments) through resize/transpose and some
+    # encoders read it from there: strip it so no metadata can reach a rendition.
+    image.info = {}
+    buffer = io.BytesIO()
+    image.save(buffer, fmt.upper(), **options)
+    return buffer.getvalue()
+
+
+def _placeholder(image: Image.Image) -> str:
+    tiny = image.resize(_fit(image.size, _PLACEHOLDER_BOX), Image.Resampling.BOX)
+    data = _save(tiny, "webp", _PLACEHOLDER_OPTIONS)
+    return "data:image/webp;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _average_colour(image: Image.Image) -> str:
+    pixel = _flatten(image).convert("RGB").resize((1, 1), Image.Resampling.BOX)
+    red, green, blue = pixel.getpixel((0, 0))  # type: ignore[misc]
+    return f"#{red:02x}{green:02x}{blue:02x}"

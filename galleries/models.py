@@ -1,0 +1,156 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce, Greatest
+
+
+class GalleryQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "GalleryQuerySet":
+        return self.filter(owner=user) if user.is_authenticated else self.none()
+
+    def with_stats(self) -> "GalleryQuerySet":
+        """Photo count, bytes and last activity, in the same query as the galleries."""
+        ready = Q(photos__status=Photo.Status.READY)
+        return self.annotate(
+            photo_count=Count("photos", filter=ready),
+            total_bytes=Coalesce(Sum("photos__size", filter=ready), 0),
+            last_activity=Greatest("updated_at", Max("photos__uploaded_at")),
+        )
+
+
+class Gallery(models.Model):
+    """One client's shoot: what a photographer shares."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="galleries"
+    )
+    title = models.CharField(max_length=200)
+    event_date = models.DateField(null=True, blank=True)
+    description = models.TextField(
+        blank=True, help_text="Shown to your clients above the photos."
+    )
+    cover = models.ForeignKey(
+        "Photo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Falls back to the first photo.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GalleryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "galleries"
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GallerySet(models.Model):
+    """An ordered section of a gallery, such as "Ceremony" or "Reception"."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    gallery = models.ForeignKey(Gallery, on_delete=models.CASCADE, related_name="sets")
+    name = models.CharField(max_length=100)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "set"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PhotoQuerySet(models.QuerySet):
+    def ready(self) -> "PhotoQuerySet":
+        return self.filter(status=Photo.Status.READY)
+
+    def owned_by(self, user) -> "PhotoQuerySet":
+        return self.filter(gallery__owner=user) if user.is_authenticated else self.none()
+
+    def visible_to_owner(self) -> "PhotoQuerySet":
+        """What the owner's grid shows: everything but rejected uploads."""
+        return self.exclude(status=Photo.Status.REJECTED)
+
+
+class Photo(models.Model):
+    class Status(models.TextChoices):
+        UPLOADING = "uploading", "Uploading"
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        # The file was not a photo we accept: its bytes are gone, the row stays a
+        # while so the uploader can read why.
+        REJECTED = "rejected", "Rejected"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    gallery = models.ForeignKey(Gallery, on_delete=models.CASCADE, related_name="photos")
+    photo_set = models.ForeignKey(
+        GallerySet, on_delete=models.CASCADE, related_name="photos", verbose_name="set"
+    )
+    original = models.FileField(max_length=500, blank=True)
+    original_filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(help_text="Bytes of the original.")
+    sha256 = models.CharField(max_length=64, blank=True)
+    mime_type = models.CharField(max_length=50, blank=True)
+
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.UPLOADING
+    )
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    camera = models.CharField(max_length=100, blank=True)
+    lens = models.CharField(max_length=100, blank=True)
+
+    renditions = models.JSONField(default=dict, blank=True)
+    renditions_size = models.PositiveBigIntegerField(default=0)
+    placeholder = models.TextField(blank=True, help_text="A tiny inline image.")
+    color = models.CharField(max_length=7, blank=True)
+
+    position = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Multipart uploads to S3 need the id S3 gave them until they complete.
+    upload_id = models.CharField(max_length=200, blank=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "uploaded_at"]
+        indexes = [
+            models.Index(fields=["gallery", "status", "position"]),
+            models.Index(fields=["photo_set", "position"]),
+        ]
+        constraints = [
+            # The same photo twice in one gallery is stored once.
+            models.UniqueConstraint(
+                fields=["gallery", "sha256"],
+                condition=~Q(sha256="") & ~Q(status="rejected"),
+                name="galleries_photo_unique_content_per_gallery",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_filename
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def aspect_ratio(self) -> float:
+        if not self.width or not self.height:
+            return 1.5
+        return self.width / self.height

@@ -1,0 +1,187 @@
+"""Writes to galleries, sets and photos. Pages, API and admin all come through here."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, QuerySet
+from django.db.models.functions import Lower
+
+from accounts.services import storage_release
+from galleries.models import Gallery, GallerySet, Photo
+
+DEFAULT_SET_NAME = "Highlights"
+
+
+# --- Galleries --------------------------------------------------------------------------
+
+
+def gallery_create(
+    *,
+    owner,
+    title: str,
+    event_date: datetime.date | None = None,
+    description: str = "",
+) -> Gallery:
+    with transaction.atomic():
+        gallery = Gallery(
+            owner=owner, title=title, event_date=event_date, description=description
+        )
+        gallery.full_clean()
+        gallery.save()
+        GallerySet.objects.create(gallery=gallery, name=DEFAULT_SET_NAME, position=0)
+    return gallery
+
+
+def gallery_update(*, gallery: Gallery, **fields) -> Gallery:
+    allowed = {"title", "event_date", "description"}
+    changed = [
+        name
+        for name, value in fields.items()
+        if name in allowed and getattr(gallery, name) != value
+    ]
+    for name in changed:
+        setattr(gallery, name, fields[name])
+    if changed:
+        gallery.full_clean()
+        gallery.save(update_fields=[*changed, "updated_at"])
+    return gallery
+
+
+def gallery_set_cover(*, gallery: Gallery, photo: Photo | None) -> Gallery:
+    if photo is not None and (photo.gallery_id != gallery.id or not photo.is_ready):
+        raise ValidationError("The cover must be a ready photo of this gallery.")
+    gallery.cover = photo
+    gallery.save(update_fields=["cover", "updated_at"])
+    return gallery
+
+
+def gallery_delete(*, gallery: Gallery) -> None:
+    _delete_photos(Photo.objects.filter(gallery=gallery), owner_id=gallery.owner_id)
+    gallery.delete()
+
+
+def owner_photos_delete(*, owner) -> None:
+    """Everything a photographer stored, before their account goes."""
+    _delete_photos(Photo.objects.filter(gallery__owner=owner), owner_id=owner.pk)
+
+
+# --- Sets -------------------------------------------------------------------------------
+
+
+def set_create(*, gallery: Gallery, name: str) -> GallerySet:
+    position = (gallery.sets.aggregate(last=Max("position"))["last"] or 0) + 1
+    photo_set = GallerySet(gallery=gallery, name=name.strip(), position=position)
+    photo_set.full_clean()
+    photo_set.save()
+    return photo_set
+
+
+def set_rename(*, photo_set: GallerySet, name: str) -> GallerySet:
+    photo_set.name = name.strip()
+    photo_set.full_clean()
+    photo_set.save(update_fields=["name"])
+    return photo_set
+
+
+def sets_reorder(*, gallery: Gallery, set_ids: Sequence) -> None:
+    _reorder(gallery.sets.all(), set_ids)
+
+
+def set_delete(*, photo_set: GallerySet) -> None:
+    """Delete a set with its photos. A gallery always keeps one set."""
+    gallery = photo_set.gallery
+    if gallery.sets.count() <= 1:
+        raise ValidationError("A gallery needs at least one set.")
+    _delete_photos(photo_set.photos.all(), owner_id=gallery.owner_id)
+    photo_set.delete()
+
+
+# --- Photos -----------------------------------------------------------------------------
+
+
+def photos_move(*, gallery: Gallery, photo_ids: Sequence, to_set: GallerySet) -> int:
+    if to_set.gallery_id != gallery.id:
+        raise ValidationError("That set belongs to another gallery.")
+    start = (to_set.photos.aggregate(last=Max("position"))["last"] or 0) + 1
+    photos = list(gallery.photos.filter(pk__in=photo_ids).order_by("position"))
+    for offset, photo in enumerate(photos):
+        photo.photo_set = to_set
+        photo.position = start + offset
+    Photo.objects.bulk_update(photos, ["photo_set", "position"])
+    return len(photos)
+
+
+def photos_reorder(*, gallery: Gallery, photo_ids: Sequence) -> None:
+    """Put the given photos first, in the given order; the rest keep theirs after."""
+    _reorder(gallery.photos.all(), photo_ids)
+
+
+SORT_KEYS = {
+    "filename": [Lower("original_filename"), "uploaded_at"],
+    "taken": [F("taken_at").asc(nulls_last=True), Lower("original_filename")],
+    "uploaded": ["uploaded_at", Lower("original_filename")],
+}
+
+
+def photos_sort(*, gallery: Gallery, key: str) -> None:
+    if key not in SORT_KEYS:
+        raise ValidationError(f"Unknown sort order: {key}.")
+    ordered = gallery.photos.order_by(*SORT_KEYS[key]).values_list("pk", flat=True)
+    _reorder(gallery.photos.all(), list(ordered))
+
+
+def photos_delete(*, gallery: Gallery, photo_ids: Sequence) -> int:
+    photos = gallery.photos.filter(pk__in=photo_ids)
+    return _delete_photos(photos, owner_id=gallery.owner_id)
+
+
+# --- Helpers ----------------------------------------------------------------------------
+
+
+def _reorder(queryset: QuerySet, ids: Sequence) -> None:
+    items = {str(item.pk): item for item in queryset}
+    wanted = [str(pk) for pk in ids if str(pk) in items]
+    rest = [key for key in items if key not in set(wanted)]
+    rest.sort(key=lambda key: items[key].position)
+    changed = []
+    for position, key in enumerate(wanted + rest):
+        if items[key].position != position:
+            items[key].position = position
+            changed.append(items[key])
+    queryset.model.objects.bulk_update(changed, ["position"])
+
+
+def stored_names(photo: Photo) -> list[str]:
+    names = [photo.original.name] if photo.original else []
+    names += [r["name"] for r in photo.renditions.values() if r.get("name")]
+    return names
+
+
+def _delete_photos(photos: QuerySet, *, owner_id: int) -> int:
+    """Delete photo rows, give their bytes back to the quota, then their files.
+
+    Files go only once the rows are gone for good (after the commit): a rolled-back
+    delete must not leave rows pointing at nothing.
+    """
+    from galleries.tasks import delete_files
+
+    with transaction.atomic():
+        rows = list(
+            photos.select_for_update().only(
+                "id", "original", "renditions", "size", "status", "gallery_id"
+            )
+        )
+        if not rows:
+            return 0
+        names = [name for photo in rows for name in stored_names(photo)]
+        # Rejected uploads gave their bytes back when they were rejected.
+        freed = sum(p.size for p in rows if p.status != Photo.Status.REJECTED)
+        Photo.objects.filter(pk__in=[p.pk for p in rows]).delete()
+        storage_release(user_id=owner_id, nbytes=freed)
+        upload_ids = [(p.original.name, p.upload_id) for p in rows if p.upload_id]
+        transaction.on_commit(
+            lambda: delete_files.delay(names=names, multipart=upload_ids)
+        )
+    return len(rows)

@@ -1,0 +1,287 @@
+"""The upload flow: reserve, send the bytes, complete. One flow for both storages.
+
+1. `upload_start` checks the file's size and the quota, reserves the bytes and
+   creates the photo; it answers where to send the bytes.
+2. The client sends them: on S3 straight to the bucket (a presigned POST, or presigned
+   parts of a multipart upload for large files), so photo bytes never pass through the
+   web workers; on the local disk to `upload_receive`, which streams them to disk.
+3. `upload_complete` checks what arrived and queues the photo for processing, which
+   decides from the content whether it is a photo at all.
+"""
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+
+from accounts.services import QuotaExceeded, storage_release, storage_reserve
+from galleries.filestore import original_name
+from galleries.models import Gallery, GallerySet, Photo
+
+MIB = 1024 * 1024
+MULTIPART_THRESHOLD = 64 * MIB
+PART_SIZE = 16 * MIB
+PRESIGN_SECONDS = 3600
+
+
+class DuplicatePhoto(Exception):
+    def __init__(self, existing: Photo):
+        self.existing = existing
+        super().__init__(
+            f"{existing.original_filename} is already in this gallery; skipped."
+        )
+
+
+@dataclass
+class UploadTarget:
+    """Where and how the client sends a photo's bytes."""
+
+    method: str  # "PUT" (to us), "POST" (presigned form) or "MULTIPART"
+    url: str = ""
+    fields: dict = field(default_factory=dict)
+    part_size: int = 0
+    part_urls: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _clean_filename(filename: str) -> str:
+    name = PurePosixPath(filename.replace("\\", "/")).name.strip()
+    if not name:
+        raise ValidationError({"filename": "The file has no name."})
+    return name[-255:]
+
+
+def upload_start(
+    *,
+    gallery: Gallery,
+    filename: str,
+    size: int,
+    photo_set: GallerySet | None = None,
+    sha256: str = "",
+) -> tuple[Photo, UploadTarget]:
+    filename = _clean_filename(filename)
+    limit = settings.PHOTO_MAX_UPLOAD_BYTES
+    if size <= 0:
+        raise ValidationError({"size": f"{filename} is empty (0 bytes)."})
+    if size > limit:
+        raise ValidationError(
+            {
+                "size": f"{filename} is {filesizeformat(size)}; the limit is "
+                f"{filesizeformat(limit)} per photo."
+            }
+        )
+    sha256 = sha256.lower()
+    if sha256:
+        existing = gallery.photos.visible_to_owner().filter(sha256=sha256).first()
+        if existing:
+            raise DuplicatePhoto(existing)
+    if photo_set is None:
+        photo_set = gallery.sets.order_by("position").first()
+    elif photo_set.gallery_id != gallery.id:
+        raise ValidationError({"set": "That set belongs to another gallery."})
+
+    photo = Photo(
+        gallery=gallery,
+        photo_set=photo_set,
+        original_filename=filename,
+        size=size,
+        sha256=sha256,
+        status=Photo.Status.UPLOADING,
+    )
+    photo.original.name = original_name(photo, filename)
+    try:
+        with transaction.atomic():
+            storage_reserve(user_id=gallery.owner_id, nbytes=size)
+            last = gallery.photos.aggregate(last=Max("position"))["last"]
+            photo.position = 0 if last is None else last + 1
+            photo.save()
+    except QuotaExceeded:
+        owner = type(gallery.owner).objects.get(pk=gallery.owner_id)
+        raise ValidationError(
+            {
+                "size": f"Not enough storage left for {filename} "
+                f"({filesizeformat(size)}): {filesizeformat(owner.storage_available)}"
+                " free of your quota."
+            }
+        ) from None
+    except IntegrityError:
+        # Another upload of the same content won the race.
+        raise DuplicatePhoto(gallery.photos.get(sha256=sha256)) from None
+    return photo, _target(photo)
+
+
+def _s3_client():
+    return default_storage.connection.meta.client
+
+
+def _target(photo: Photo) -> UploadTarget:
+    if not settings.USE_S3:
+        return UploadTarget(
+            method="PUT", url=reverse("api:upload-content", args=[photo.pk])
+        )
+    client, bucket, key = _s3_client(), default_storage.bucket_name, photo.original.name
+    if photo.size <= MULTIPART_THRESHOLD:
+        # A presigned POST, unlike a PUT, lets the bucket itself refuse a body that is
+        # larger than the photographer announced (and reserved quota for).
+        post = client.generate_presigned_post(
+            Bucket=bucket,
+            Key=key,
+            Conditions=[["content-length-range", photo.size, photo.size]],
+            ExpiresIn=PRESIGN_SECONDS,
+        )
+        return UploadTarget(method="POST", url=post["url"], fields=post["fields"])
+    multipart = client.create_multipart_upload(Bucket=bucket, Key=key)
+    photo.upload_id = multipart["UploadId"]
+    photo.save(update_fields=["upload_id"])
+    parts = range(1, -(-photo.size // PART_SIZE) + 1)
+    urls = [
+        client.generate_presigned_url(
+            "upload_part",
+            Params={
+                "Bucket": bucket,
+                "Key": key,
+                "UploadId": photo.upload_id,
+                "PartNumber": number,
+            },
+            ExpiresIn=PRESIGN_SECONDS,
+        )
+        for number in parts
+    ]
+    return UploadTarget(method="MULTIPART", part_size=PART_SIZE, part_urls=urls)
+
+
+class _CountingReader:
+    """Reads a request body, hashing and counting, refusing more than announced."""
+
+    def __init__(self, stream, limit: int):
+        self.stream, self.limit = stream, limit
+        self.count, self.digest = 0, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size if size and size > 0 else 1024 * 1024)
+        self.count += len(chunk)
+        if self.count > self.limit:
+            raise ValidationError(
+                {"file": "The file is larger than the size announced for it."}
+            )
+        self.digest.update(chunk)
+        return chunk
+
+
+def upload_receive(*, photo: Photo, stream) -> Photo:
+    """Local storage: stream the request body to disk, never holding it in memory."""
+    if settings.USE_S3:
+        raise ValidationError("Send the file to the storage URL given at the start.")
+    if photo.status != Photo.Status.UPLOADING:
+        raise ValidationError("This upload is already complete.")
+    reader = _CountingReader(stream, photo.size)
+    default_storage.delete(photo.original.name)
+    try:
+        saved = default_storage.save(photo.original.name, File(reader))
+    except BaseException:
+        default_storage.delete(photo.original.name)
+        raise
+    if saved != photo.original.name:
+        photo.original.name = saved
+        photo.save(update_fields=["original"])
+    if reader.count != photo.size:
+        default_storage.delete(saved)
+        raise ValidationError(
+            {
+                "file": f"The upload stopped early: {filesizeformat(reader.count)} "
+                f"of {filesizeformat(photo.size)} arrived. Please try again."
+            }
+        )
+    return upload_complete(photo=photo)
+
+
+def upload_complete(*, photo: Photo, parts: list[dict] | None = None) -> Photo:
+    """Check what arrived and queue the photo for processing."""
+    from galleries.tasks import process_photo
+
+    if photo.status != Photo.Status.UPLOADING:
+        return photo
+    if settings.USE_S3:
+        _s3_finish(photo, parts or [])
+    photo.status = Photo.Status.PROCESSING
+    photo.upload_id = ""
+    photo.save(update_fields=["status", "upload_id"])
+    transaction.on_commit(lambda: process_photo.delay(str(photo.pk)))
+    return photo
+
+
+def _s3_finish(photo: Photo, parts: list[dict]) -> None:
+    client, bucket, key = _s3_client(), default_storage.bucket_name, photo.original.name
+    if photo.upload_id:
+        if not parts:
+            raise ValidationError({"parts": "List the uploaded parts with their ETags."})
+        try:
+            client.complete_multipart_upload(
+                Bucket=bucket,
+                Key=key,
+                UploadId=photo.upload_id,
+                MultipartUpload={
+                    "Parts": [
+                        {"PartNumber": int(p["part_number"]), "ETag": p["etag"]}
+                        for p in sorted(parts, key=lambda p: int(p["part_number"]))
+                    ]
+                },
+            )
+        except client.exceptions.ClientError as error:
+            raise ValidationError(
+                {"parts": f"The storage refused to assemble the parts: {error}"}
+            ) from error
+    try:
+        arrived = client.head_object(Bucket=bucket, Key=key)["ContentLength"]
+    except client.exceptions.ClientError:
+        raise ValidationError(
+            {"file": "The file has not arrived in storage yet."}
+        ) from None
+    if arrived != photo.size:
+        default_storage.delete(key)
+        raise ValidationError(
+            {
+                "file": f"The upload arrived incomplete: {filesizeformat(arrived)} of "
+                f"{filesizeformat(photo.size)}. Please try again."
+            }
+        )
+
+
+def upload_abort(*, photo: Photo) -> None:
+    """Give up an unfinished upload: its bytes, quota and row all go."""
+    from galleries.services import photos_delete
+
+    if photo.status != Photo.Status.UPLOADING:
+        raise ValidationError("Only an unfinished upload can be aborted.")
+    photos_delete(gallery=photo.gallery, photo_ids=[photo.pk])
+
+
+def photo_reject(*, photo: Photo, message: str) -> None:
+    """The file is not a photo we accept: keep the reason, drop the bytes and quota."""
+    from galleries.services import stored_names
+    from galleries.tasks import delete_files
+
+    names = stored_names(photo)
+    with transaction.atomic():
+        locked = Photo.objects.select_for_update().get(pk=photo.pk)
+        if locked.status == Photo.Status.REJECTED:
+            return
+        Photo.objects.filter(pk=photo.pk).update(
+            status=Photo.Status.REJECTED,
+            error=message[:500],
+            original="",
+            renditions={},
+            renditions_size=0,
+        )
+        storage_release(user_id=photo.gallery.owner_id, nbytes=locked.size)
+        transaction.on_commit(lambda: delete_files.delay(names=names, multipart=[]))

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from galleries import views
+
+app_name = "galleries"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("new/", views.gallery_create, name="create"),
+    path("<uuid:pk>/", views.gallery_detail, name="detail"),
+    path("<uuid:pk>/edit/", views.gallery_edit, name="edit"),
+    path("<uuid:pk>/delete/", views.gallery_delete, name="delete"),
+    path("<uuid:pk>/sets/new/", views.set_create, name="set_create"),
+    path("<uuid:pk>/sets/<uuid:set_pk>/rename/", views.set_rename, name="set_rename"),
+    path("<uuid:pk>/sets/<uuid:set_pk>/move/", views.set_move, name="set_move"),
+    path("<uuid:pk>/sets/<uuid:set_pk>/delete/", views.set_delete, name="set_delete"),
+    path("<uuid:pk>/photos/", views.photos_action, name="photos_action"),
+    path("<uuid:pk>/photos/sort/", views.photos_sort, name="photos_sort"),
+    path("photos/<uuid:pk>/retry/", views.photo_retry, name="photo_retry"),
+    path("photos/<uuid:pk>/original/", views.photo_original, name="photo_original"),
+    path("files/<str:token>/", views.serve_file, name="file"),
+]

@@ -1,0 +1,272 @@
+import mimetypes
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from galleries import processing, services
+from galleries.filestore import file_url, read_token
+from galleries.forms import DASHBOARD_ORDER, DashboardFilterForm, GalleryForm, SetForm, SortForm
+from galleries.models import Gallery, GallerySet, Photo
+
+
+def gallery_url(gallery: Gallery) -> str:
+    return reverse("galleries:detail", args=[gallery.pk])
+
+
+def _gallery_for(request: HttpRequest, pk) -> Gallery:
+    """The logged-in photographer's gallery, or 404 for anyone else."""
+    return get_object_or_404(Gallery.objects.owned_by(request.user), pk=pk)
+
+
+def _set_for(gallery: Gallery, pk) -> GallerySet:
+    return get_object_or_404(gallery.sets, pk=pk)
+
+
+def _error_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    filters = DashboardFilterForm(request.GET or None)
+    galleries = (
+        Gallery.objects.owned_by(request.user)
+        .with_stats()
+        .select_related("cover")
+        .prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=Photo.objects.ready().order_by("position")[:1],
+                to_attr="first_photos",
+            )
+        )
+    )
+    sort = "recent"
+    if filters.is_valid():
+        if query := filters.cleaned_data["q"]:
+            galleries = galleries.filter(title__icontains=query)
+        sort = filters.cleaned_data["sort"] or sort
+    galleries = galleries.order_by(DASHBOARD_ORDER[sort][0], "-created_at")
+    return render(
+        request,
+        "galleries/dashboard.html",
+        {"galleries": galleries, "filters": filters, "sort": sort},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gallery_create(request: HttpRequest) -> HttpResponse:
+    form = GalleryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        gallery = services.gallery_create(owner=request.user, **form.cleaned_data)
+        messages.success(request, f"“{gallery.title}” is ready for photos.")
+        return redirect("galleries:detail", pk=gallery.pk)
+    return render(request, "galleries/gallery_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
+    gallery = _gallery_for(request, pk)
+    sets = list(gallery.sets.all())
+    photos = (
+        gallery.photos.visible_to_owner()
+        .order_by("photo_set__position", "position", "uploaded_at")
+        .select_related("photo_set")
+    )
+    current_set = None
+    if set_id := request.GET.get("set"):
+        current_set = next((s for s in sets if str(s.pk) == set_id), None)
+        if current_set is None:
+            raise Http404
+        photos = photos.filter(photo_set=current_set)
+    return render(
+        request,
+        "galleries/gallery_detail.html",
+        {
+            "gallery": gallery,
+            "sets": sets,
+            "current_set": current_set,
+            "photos": photos,
+            "sort_form": SortForm(),
+            "set_form": SetForm(),
+            "upload_limit": settings.PHOTO_MAX_UPLOAD_BYTES,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gallery_edit(request: HttpRequest, pk) -> HttpResponse:
+    gallery = _gallery_for(request, pk)
+    form = GalleryForm(request.POST or None, instance=gallery)
+    if request.method == "POST" and form.is_valid():
+        services.gallery_update(gallery=gallery, **form.cleaned_data)
+        messages.success(request, "Gallery saved.")
+        return redirect("galleries:detail", pk=gallery.pk)
+    return render(
+        request, "galleries/gallery_form.html", {"form": form, "gallery": gallery}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gallery_delete(request: HttpRequest, pk) -> HttpResponse:
+    gallery = _gallery_for(request, pk)
+    if request.method == "POST":
+        services.gallery_delete(gallery=gallery)
+        messages.success(request, f"“{gallery.title}” and its photos were deleted.")
+        return redirect("galleries:dashboard")
+    count = gallery.photos.visible_to_owner().count()
+    return render(
+        request,
+        "galleries/gallery_delete.html",
+        {"gallery": gallery, "photo_count": count},
+    )
+
+
+@login_required
+@require_POST
+def set_create(request: HttpRequest, pk) -> HttpResponse:
+    gallery = _gallery_for(request, pk)
+    form = SetForm(request.POST)
+    if form.is_valid():
+        photo_set = services.set_create(gallery=gallery, name=form.cleaned_data["name"])
+        messages.success(request, f"Set “{photo_set.name}” added.")
+    else:
+        messages.error(request, "A set needs a name.")
+    return redirect("galleries:detail", pk=gallery.pk)
+
+
+@login_required
+@require_POST
+def set_rename(request: HttpRequest, pk, set_pk) -> HttpResponse:
+    gallery = _gallery_for(request, pk)
+    form = SetForm(request.POST)
+    if form.is_valid():
+        services.set_rename(
+            photo_set=_set_for(gallery, set_pk), name=form.cleaned_data["name"]
+        )
+    return redirect(f"{gallery_url(gallery)}?set={set_pk}")
+
+
+@login_required
+@require_POST
+def set_move(request: HttpRequest, pk, set_pk) -> HttpResponse:
+    """Move a set one place earlier or later."""
+    gallery = _gallery_for(request, pk)
+    ids = [str(s) for s in gallery.sets.values_list("pk", flat=True)]
+    index = ids.index(str(_set_for(gallery, set_pk).pk))
+    target = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= target < len(ids):
+        ids[index], ids[target] = ids[target], ids[index]
+        services.sets_reorder(gallery=gallery, set_ids=ids)
+    return redirect("galleries:detail", pk=gallery.pk)
+
+
+@login_required
+@require_POST
+def set_delete(request: HttpRequest, pk, set_pk) -> HttpResponse:
+    gallery = _gallery_for(request, pk)
+    photo_set = _set_for(gallery, set_pk)
+    try:
+        services.set_delete(photo_set=photo_set)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        messages.success(request, f"Set “{photo_set.name}” and its photos were deleted.")
+    return redirect("galleries:detail", pk=gallery.pk)
+
+
+@login_required
+@require_POST
+def photos_action(request: HttpRequest, pk) -> HttpResponse:
+    """The grid's bulk actions on the selected photos: delete, move, make cover."""
+    gallery = _gallery_for(request, pk)
+    ids = request.POST.getlist("photo")
+    action = request.POST.get("action")
+    try:
+        if not ids:
+            raise ValidationError("Select some photos first.")
+        if action == "delete":
+            count = services.photos_delete(gallery=gallery, photo_ids=ids)
+            messages.success(request, f"Deleted {count} photo{'s' * (count != 1)}.")
+        elif action == "move":
+            to_set = _set_for(gallery, request.POST.get("set"))
+            count = services.photos_move(gallery=gallery, photo_ids=ids, to_set=to_set)
+            messages.success(request, f"Moved {count} photo{'s' * (count != 1)} to {to_set}.")
+        elif action == "cover":
+            photo = get_object_or_404(gallery.photos, pk=ids[0])
+            services.gallery_set_cover(gallery=gallery, photo=photo)
+            messages.success(request, "Cover photo set.")
+        else:
+            raise ValidationError("Unknown action.")
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = gallery_url(gallery)
+    return redirect(next_url)
+
+
+@login_required
+@require_POST
+def photos_sort(request: HttpRequest, pk) -> HttpResponse:
+    gallery = _gallery_for(request, pk)
+    form = SortForm(request.POST)
+    if form.is_valid():
+        services.photos_sort(gallery=gallery, key=form.cleaned_data["key"])
+        messages.success(request, "Photos sorted.")
+    return redirect("galleries:detail", pk=gallery.pk)
+
+
+@login_required
+@require_POST
+def photo_retry(request: HttpRequest, pk) -> HttpResponse:
+    photo = get_object_or_404(Photo.objects.owned_by(request.user), pk=pk)
+    processing.photo_retry(photo=photo)
+    messages.info(request, f"Processing {photo.original_filename} again.")
+    return redirect("galleries:detail", pk=photo.gallery_id)
+
+
+@login_required
+@require_GET
+def photo_original(request: HttpRequest, pk) -> HttpResponse:
+    photo = get_object_or_404(
+        Photo.objects.owned_by(request.user).exclude(original=""), pk=pk
+    )
+    return redirect(file_url(photo.original.name, download_as=photo.original_filename))
+
+
+@require_GET
+def serve_file(request: HttpRequest, token: str) -> HttpResponse:
+    """Local storage only: a file whose signed URL someone was given."""
+    granted = read_token(token)
+    if granted is None or settings.USE_S3:
+        raise Http404
+    name, download_as = granted
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=bool(download_as),
+        filename=download_as or "",
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
