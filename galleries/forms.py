@@ -40,5 +40,6 @@ DASHBOARD_ORDER = {
 class DashboardFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search")
     sort = forms.ChoiceField(
-        required=False, choices=[(key, label) for key, (_, label) in DASHBOARD_ORDER.items()]
+        required=False,
+        choices=[(key, label) for key, (_, label) in DASHBOARD_ORDER.items()],
     )

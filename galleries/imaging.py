@@ -475,7 +475,9 @@ def _sniff(prefix: bytes) -> str | None:
         return "webp"
     if prefix[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
         return "tiff"
-    if prefix[4:8] == b"ftyp" and (prefix[8:12] in _HEIC_BRANDS or prefix[8:12] == b"mif1"):
+    if prefix[4:8] == b"ftyp" and (
+        prefix[8:12] in _HEIC_BRANDS or prefix[8:12] == b"mif1"
+    ):
         return "heif"
     return None
 
@@ -674,15 +676,17 @@ def _describe(exif: Image.Exif) -> dict[str, object]:
 
     return {
         "taken_at": _safe(
-            lambda: _capture_time(
-                tag(details, ExifTags.Base.DateTimeOriginal),
-                tag(details, ExifTags.Base.SubsecTimeOriginal),
-                tag(details, ExifTags.Base.OffsetTimeOriginal),
-            )
-            or _capture_time(
-                tag(details, ExifTags.Base.DateTimeDigitized),
-                tag(details, ExifTags.Base.SubsecTimeDigitized),
-                tag(details, ExifTags.Base.OffsetTimeDigitized),
+            lambda: (
+                _capture_time(
+                    tag(details, ExifTags.Base.DateTimeOriginal),
+                    tag(details, ExifTags.Base.SubsecTimeOriginal),
+                    tag(details, ExifTags.Base.OffsetTimeOriginal),
+                )
+                or _capture_time(
+                    tag(details, ExifTags.Base.DateTimeDigitized),
+                    tag(details, ExifTags.Base.SubsecTimeDigitized),
+                    tag(details, ExifTags.Base.OffsetTimeDigitized),
+                )
             )
         ),
         "camera": _safe(
@@ -737,7 +741,7 @@ _CORPORATE = re.compile(
 
 
 def _camera(make: object, model: object) -> str | None:
-    """"Canon" + "Canon EOS 40D" is "Canon EOS 40D"; "NIKON CORPORATION" is "Nikon"."""
+    """ "Canon" + "Canon EOS 40D" is "Canon EOS 40D"; "NIKON CORPORATION" is "Nikon"."""
     make_text, model_text = _text(make), _text(model)
     if make_text:
         previous = None

@@ -75,7 +75,9 @@ class PhotoQuerySet(models.QuerySet):
         return self.filter(status=Photo.Status.READY)
 
     def owned_by(self, user) -> "PhotoQuerySet":
-        return self.filter(gallery__owner=user) if user.is_authenticated else self.none()
+        return (
+            self.filter(gallery__owner=user) if user.is_authenticated else self.none()
+        )
 
     def visible_to_owner(self) -> "PhotoQuerySet":
         """What the owner's grid shows: everything but rejected uploads."""
@@ -93,7 +95,9 @@ class Photo(models.Model):
         REJECTED = "rejected", "Rejected"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    gallery = models.ForeignKey(Gallery, on_delete=models.CASCADE, related_name="photos")
+    gallery = models.ForeignKey(
+        Gallery, on_delete=models.CASCADE, related_name="photos"
+    )
     photo_set = models.ForeignKey(
         GallerySet, on_delete=models.CASCADE, related_name="photos", verbose_name="set"
     )

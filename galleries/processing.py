@@ -115,12 +115,26 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
         photo.error = ""
         photo.save(
             update_fields=[
-                "sha256", "mime_type", "width", "height", "taken_at", "camera",
-                "lens", "renditions", "renditions_size", "placeholder", "color",
-                "status", "error",
+                "sha256",
+                "mime_type",
+                "width",
+                "height",
+                "taken_at",
+                "camera",
+                "lens",
+                "renditions",
+                "renditions_size",
+                "placeholder",
+                "color",
+                "status",
+                "error",
             ]
         )
-    stale = [name for name in old_names if name not in {r["name"] for r in renditions.values()}]
+    stale = [
+        name
+        for name in old_names
+        if name not in {r["name"] for r in renditions.values()}
+    ]
     delete_files(stale)
     return photo
 

@@ -1,6 +1,7 @@
 """Background work. Tasks take ids, load, call a service: nothing more."""
 
 import logging
+from contextlib import suppress
 
 from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
@@ -22,7 +23,9 @@ def process_photo(self, photo_id: str, force: bool = False) -> None:
     except TRANSIENT as error:
         if self.request.retries < self.max_retries:
             logger.warning("processing %s failed, will retry: %s", photo_id, error)
-            raise self.retry(exc=error, countdown=5 * 2**self.request.retries) from error
+            raise self.retry(
+                exc=error, countdown=5 * 2**self.request.retries
+            ) from error
         _give_up(photo_id, error)
     except Exception as error:  # noqa: BLE001 - a bug must still show on the photo
         _give_up(photo_id, error)
@@ -40,9 +43,7 @@ def _give_up(photo_id: str, error: BaseException) -> None:
 def delete_files(names: list[str], multipart: list | None = None) -> None:
     filestore.delete_files(names)
     for key, upload_id in multipart or []:
-        try:
+        with suppress(ClientError):  # already completed or aborted
             default_storage.connection.meta.client.abort_multipart_upload(
                 Bucket=default_storage.bucket_name, Key=key, UploadId=upload_id
             )
-        except ClientError:
-            pass  # already completed or aborted

@@ -224,7 +224,9 @@ def _s3_finish(photo: Photo, parts: list[dict]) -> None:
     client, bucket, key = _s3_client(), default_storage.bucket_name, photo.original.name
     if photo.upload_id:
         if not parts:
-            raise ValidationError({"parts": "List the uploaded parts with their ETags."})
+            raise ValidationError(
+                {"parts": "List the uploaded parts with their ETags."}
+            )
         try:
             client.complete_multipart_upload(
                 Bucket=bucket,

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from galleries import processing, services
 from galleries.filestore import file_url, read_token
-from galleries.forms import DASHBOARD_ORDER, DashboardFilterForm, GalleryForm, SetForm, SortForm
+from galleries.forms import (
+    DASHBOARD_ORDER,
+    DashboardFilterForm,
+    GalleryForm,
+    SetForm,
+    SortForm,
+)
 from galleries.models import Gallery, GallerySet, Photo
 
 
@@ -185,7 +191,9 @@ def set_delete(request: HttpRequest, pk, set_pk) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_message(error))
     else:
-        messages.success(request, f"Set “{photo_set.name}” and its photos were deleted.")
+        messages.success(
+            request, f"Set “{photo_set.name}” and its photos were deleted."
+        )
     return redirect("galleries:detail", pk=gallery.pk)
 
 
@@ -205,7 +213,9 @@ def photos_action(request: HttpRequest, pk) -> HttpResponse:
         elif action == "move":
             to_set = _set_for(gallery, request.POST.get("set"))
             count = services.photos_move(gallery=gallery, photo_ids=ids, to_set=to_set)
-            messages.success(request, f"Moved {count} photo{'s' * (count != 1)} to {to_set}.")
+            messages.success(
+                request, f"Moved {count} photo{'s' * (count != 1)} to {to_set}."
+            )
         elif action == "cover":
             photo = get_object_or_404(gallery.photos, pk=ids[0])
             services.gallery_set_cover(gallery=gallery, photo=photo)
@@ -215,7 +225,9 @@ def photos_action(request: HttpRequest, pk) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_message(error))
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         next_url = gallery_url(gallery)
     return redirect(next_url)
 
@@ -269,4 +281,3 @@ def serve_file(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-

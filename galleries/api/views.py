@@ -53,7 +53,9 @@ class GalleryViewSet(viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer: s.GallerySerializer) -> None:
-        services.gallery_update(gallery=serializer.instance, **serializer.validated_data)
+        services.gallery_update(
+            gallery=serializer.instance, **serializer.validated_data
+        )
 
     def perform_destroy(self, gallery: Gallery) -> None:
         services.gallery_delete(gallery=gallery)
@@ -61,7 +63,9 @@ class GalleryViewSet(viewsets.ModelViewSet):
     def create(self, request: Request, *args, **kwargs) -> Response:
         response = super().create(request, *args, **kwargs)
         gallery = self.get_queryset().get(pk=response.data["id"])
-        return Response(self.get_serializer(gallery).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(gallery).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=s.CoverSerializer, responses=s.GallerySerializer)
     @action(detail=True, methods=["post"])
@@ -206,7 +210,9 @@ class GalleryPhotoViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"])
     def uploads(self, request: Request, gallery_pk=None) -> Response:
         gallery, data = self._ids_action(request, s.UploadStartSerializer)
-        photo_set = get_object_or_404(gallery.sets, pk=data["set"]) if data["set"] else None
+        photo_set = (
+            get_object_or_404(gallery.sets, pk=data["set"]) if data["set"] else None
+        )
         try:
             photo, target = uploads.upload_start(
                 gallery=gallery,
@@ -295,7 +301,9 @@ class UploadViewSet(viewsets.GenericViewSet):
         photo = self.get_object()
         payload = s.UploadCompleteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        photo = uploads.upload_complete(photo=photo, parts=payload.validated_data["parts"])
+        photo = uploads.upload_complete(
+            photo=photo, parts=payload.validated_data["parts"]
+        )
         return Response(self.get_serializer(photo).data)
 
     @extend_schema(request=None, responses={204: None}, summary="Abandon an upload")

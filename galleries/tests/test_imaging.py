@@ -100,7 +100,10 @@ def jpeg_segments(data: bytes) -> list[int]:
 def webp_chunks(data: bytes) -> list[bytes]:
     kinds, offset = [], 12
     while offset + 8 <= len(data):
-        kind, length = data[offset : offset + 4], struct.unpack_from("<I", data, offset + 4)[0]
+        kind, length = (
+            data[offset : offset + 4],
+            struct.unpack_from("<I", data, offset + 4)[0],
+        )
         kinds.append(kind)
         offset += 8 + length + (length & 1)
     return kinds
@@ -109,7 +112,10 @@ def webp_chunks(data: bytes) -> list[bytes]:
 @pytest.fixture(scope="module")
 def orientation_references() -> dict[str, Image.Image]:
     """How landscape_1 and portrait_1 (no rotation needed) come out, small and grey."""
-    return {kind: grid_thumbnail(f"orientation/{kind}_1.jpg") for kind in ("landscape", "portrait")}
+    return {
+        kind: grid_thumbnail(f"orientation/{kind}_1.jpg")
+        for kind in ("landscape", "portrait")
+    }
 
 
 def grid_thumbnail(relative: str) -> Image.Image:
@@ -154,7 +160,9 @@ def test_a_camera_photo_shot_in_portrait_is_a_portrait():
     assert (info.width, info.height, info.orientation) == (1536, 2048, 6)
     assert (renditions.width, renditions.height) == (1536, 2048)
     assert [(r.width, r.height) for r in renditions.named("grid")] == [(300, 400)] * 2
-    assert [(r.width, r.height) for r in renditions.named("preview")] == [(1536, 2048)] * 2
+    assert [(r.width, r.height) for r in renditions.named("preview")] == [
+        (1536, 2048)
+    ] * 2
 
 
 def test_an_iphone_heic_is_read_with_its_metadata_and_rendered():
@@ -165,7 +173,9 @@ def test_an_iphone_heic_is_read_with_its_metadata_and_rendered():
     assert (info.width, info.height) == (3024, 4032)
     assert info.camera == "Apple iPhone 13 Pro Max"
     assert info.lens == "iPhone 13 Pro Max back triple camera 5.7mm f/1.5"
-    assert info.taken_at == datetime(2022, 2, 16, 12, 55, 41, 762000, tzinfo=timezone(timedelta(hours=1)))
+    assert info.taken_at == datetime(
+        2022, 2, 16, 12, 55, 41, 762000, tzinfo=timezone(timedelta(hours=1))
+    )
     preview = decoded(renditions.get("preview", "webp"))
     assert preview.size == (1536, 2048)
     # A real photo, not a blank or a failed decode: it has tones from dark to light.
@@ -174,7 +184,11 @@ def test_an_iphone_heic_is_read_with_its_metadata_and_rendered():
 
 
 def test_the_file_type_comes_from_the_content_not_the_name(tmp_path):
-    png = write(tmp_path, "holiday.jpg", encoded(Image.new("RGB", (60, 40), "teal"), "PNG").getvalue())
+    png = write(
+        tmp_path,
+        "holiday.jpg",
+        encoded(Image.new("RGB", (60, 40), "teal"), "PNG").getvalue(),
+    )
     jpeg = write(tmp_path, "scan.png", photo("camera/jolla.jpg").read_bytes())
 
     assert inspect(png, max_pixels=LIMIT).format == "png"
@@ -184,8 +198,20 @@ def test_the_file_type_comes_from_the_content_not_the_name(tmp_path):
 @pytest.mark.parametrize(
     ("relative", "camera", "lens", "taken_at", "exposure"),
     [
-        ("camera/Canon_40D.jpg", "Canon EOS 40D", None, datetime(2008, 5, 30, 15, 56, 1), "1/160 s"),
-        ("camera/DSCN0010.jpg", "Nikon COOLPIX P6000", None, datetime(2008, 10, 22, 16, 28, 39), "1/75 s"),
+        (
+            "camera/Canon_40D.jpg",
+            "Canon EOS 40D",
+            None,
+            datetime(2008, 5, 30, 15, 56, 1),
+            "1/160 s",
+        ),
+        (
+            "camera/DSCN0010.jpg",
+            "Nikon COOLPIX P6000",
+            None,
+            datetime(2008, 10, 22, 16, 28, 39),
+            "1/75 s",
+        ),
         (
             "camera/iphone_hdr_NO.jpg",
             "Apple iPhone 6",
@@ -194,10 +220,18 @@ def test_the_file_type_comes_from_the_content_not_the_name(tmp_path):
             "1/40 s",
         ),
         ("camera/jolla.jpg", "Jolla", None, datetime(2014, 9, 21, 16, 0, 56), "1/25 s"),
-        ("camera/nikon-e950.jpg", "Nikon E950", None, datetime(2001, 4, 6, 11, 51, 40), "1/77 s"),
+        (
+            "camera/nikon-e950.jpg",
+            "Nikon E950",
+            None,
+            datetime(2001, 4, 6, 11, 51, 40),
+            "1/77 s",
+        ),
     ],
 )
-def test_camera_lens_and_capture_time_come_from_the_photo(relative, camera, lens, taken_at, exposure):
+def test_camera_lens_and_capture_time_come_from_the_photo(
+    relative, camera, lens, taken_at, exposure
+):
     info = inspect(photo(relative), max_pixels=LIMIT)
 
     assert info.camera == camera
@@ -273,8 +307,8 @@ def test_a_jpeg_cut_in_half_is_refused_as_incomplete(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["PNG", "WEBP", "TIFF"])
 def test_other_formats_cut_short_are_refused_as_incomplete(tmp_path, fmt):
-    source = Image.open(photo("camera/DSCN0010.jpg"))
-    whole = encoded(source, fmt).getvalue()
+    with Image.open(photo("camera/DSCN0010.jpg")) as source:
+        whole = encoded(source, fmt).getvalue()
     path = write(tmp_path, f"cut.{fmt.lower()}", whole[: len(whole) * 2 // 3])
 
     with pytest.raises(ImageRejected) as refused:
@@ -291,7 +325,9 @@ def test_a_heic_cut_short_is_refused_as_incomplete(tmp_path):
     with pytest.raises(ImageRejected) as refused:
         inspect(path, max_pixels=LIMIT)
 
-    assert refused.value.message.startswith("This file is damaged or incomplete (the HEIC ends early)")
+    assert refused.value.message.startswith(
+        "This file is damaged or incomplete (the HEIC ends early)"
+    )
 
 
 def test_a_decompression_bomb_is_refused_from_its_header_alone(tmp_path):
@@ -316,7 +352,11 @@ def test_a_decompression_bomb_is_refused_from_its_header_alone(tmp_path):
 
 
 def test_a_photo_over_our_limit_is_refused_before_decoding(tmp_path):
-    path = write(tmp_path, "big.jpg", encoded(Image.new("RGB", (3000, 2000), "navy"), "JPEG").getvalue())
+    path = write(
+        tmp_path,
+        "big.jpg",
+        encoded(Image.new("RGB", (3000, 2000), "navy"), "JPEG").getvalue(),
+    )
 
     with pytest.raises(ImageRejected) as refused:
         inspect(path, max_pixels=5_000_000)
@@ -333,7 +373,9 @@ def test_a_photo_just_over_the_limit_does_not_read_as_equal_to_it(tmp_path):
     assert refused.value.message == "This photo is 1.1 megapixels; the limit is 1."
 
 
-def test_a_100_megapixel_photo_is_accepted_even_when_pillows_warnings_are_errors(tmp_path):
+def test_a_100_megapixel_photo_is_accepted_even_when_pillows_warnings_are_errors(
+    tmp_path,
+):
     # Pillow warns above ~89 MP; a GFX100 photo is 102 MP and within our 120 MP limit.
     row = b"\x00" + b"\x00" * (10000 // 8)
     path = write(tmp_path, "gfx100.png", png_file(10000, 10000, 1, 0, row * 10000))
@@ -411,7 +453,9 @@ def test_randomly_damaged_exif_never_raises_anything_but_a_refusal():
     for _ in range(150):
         data = bytearray(original)
         for _ in range(randomness.randint(1, 40)):
-            data[randomness.randrange(app1 + 6, app1 + length - 2)] = randomness.randrange(256)
+            data[randomness.randrange(app1 + 6, app1 + length - 2)] = (
+                randomness.randrange(256)
+            )
         try:
             info = inspect(io.BytesIO(bytes(data)), max_pixels=LIMIT)
         except ImageRejected:
@@ -420,11 +464,15 @@ def test_randomly_damaged_exif_never_raises_anything_but_a_refusal():
 
 
 def test_renditions_carry_no_location_or_other_metadata():
-    source = Image.open(photo("camera/DSCN0010.jpg"))
-    assert source.getexif().get_ifd(ExifTags.IFD.GPSInfo), "sample photo lost its GPS"
-    assert "xmp" in source.info
+    with Image.open(photo("camera/DSCN0010.jpg")) as source:
+        assert source.getexif().get_ifd(ExifTags.IFD.GPSInfo), "sample lost its GPS"
+        assert "xmp" in source.info
 
-    for relative in ("camera/DSCN0010.jpg", "camera/Canon_40D.jpg", "heic/iphone_13_pro_max.HEIC"):
+    for relative in (
+        "camera/DSCN0010.jpg",
+        "camera/Canon_40D.jpg",
+        "heic/iphone_13_pro_max.HEIC",
+    ):
         for rendition in render(photo(relative)).items:
             image = decoded(rendition)
             assert not image.getexif(), (relative, rendition.name, rendition.format)
@@ -434,24 +482,42 @@ def test_renditions_carry_no_location_or_other_metadata():
             assert b"http://ns.adobe.com/xap" not in rendition.data
             if rendition.format == "jpeg":
                 # Tables, frame header and the bare JFIF APP0; no APP1+ and no COM.
-                assert set(jpeg_segments(rendition.data)) <= {0xC0, 0xC2, 0xC4, 0xDB, 0xDD, 0xE0}
+                assert set(jpeg_segments(rendition.data)) <= {
+                    0xC0,
+                    0xC2,
+                    0xC4,
+                    0xDB,
+                    0xDD,
+                    0xE0,
+                }
             else:
-                assert set(webp_chunks(rendition.data)) <= {b"VP8 ", b"VP8L", b"VP8X", b"ALPH"}
+                assert set(webp_chunks(rendition.data)) <= {
+                    b"VP8 ",
+                    b"VP8L",
+                    b"VP8X",
+                    b"ALPH",
+                }
 
 
 def test_colour_profiles_are_converted_to_srgb(tmp_path):
-    display_p3 = Image.open(photo("heic/iphone_13_pro_max.HEIC")).info["icc_profile"]
+    with Image.open(photo("heic/iphone_13_pro_max.HEIC")) as iphone:
+        display_p3 = iphone.info["icc_profile"]
     swatch = Image.new("RGB", (64, 64), (40, 160, 90))  # a saturated P3 green
     path = tmp_path / "p3.png"
     swatch.save(path, icc_profile=display_p3)
     expected = ImageCms.profileToProfile(
-        swatch, ImageCms.ImageCmsProfile(io.BytesIO(display_p3)), ImageCms.createProfile("sRGB")
+        swatch,
+        ImageCms.ImageCmsProfile(io.BytesIO(display_p3)),
+        ImageCms.createProfile("sRGB"),
     ).getpixel((0, 0))
 
     renditions = render(path)
 
     got = decoded(renditions.get("grid", "webp")).convert("RGB").getpixel((32, 32))
-    assert all(abs(a - b) <= 4 for a, b in zip(got, expected, strict=True)), (got, expected)
+    assert all(abs(a - b) <= 4 for a, b in zip(got, expected, strict=True)), (
+        got,
+        expected,
+    )
     assert max(abs(a - b) for a, b in zip(got, (40, 160, 90), strict=True)) > 15
     assert renditions.color == "#{:02x}{:02x}{:02x}".format(*expected)
 
@@ -475,7 +541,8 @@ def test_small_photos_are_never_upscaled():
 
 def test_every_rendition_fits_its_box_and_is_what_it_says(tmp_path):
     path = tmp_path / "big.jpg"
-    Image.open(photo("camera/jolla.jpg")).resize((4500, 3000)).save(path, quality=90)
+    with Image.open(photo("camera/jolla.jpg")) as jolla:
+        jolla.resize((4500, 3000)).save(path, quality=90)
 
     renditions = render(path)
 
@@ -504,7 +571,9 @@ def test_the_placeholder_is_a_tiny_inline_image_of_the_photo():
     prefix = "data:image/webp;base64,"
     assert renditions.placeholder.startswith(prefix)
     assert len(renditions.placeholder) < 400
-    tiny = Image.open(io.BytesIO(base64.b64decode(renditions.placeholder[len(prefix) :])))
+    tiny = Image.open(
+        io.BytesIO(base64.b64decode(renditions.placeholder[len(prefix) :]))
+    )
     assert max(tiny.size) <= 24
     assert abs(tiny.width / tiny.height - 4 / 3) < 0.1
     # Roughly the photo's colours: its average is close to the announced colour.
@@ -514,7 +583,11 @@ def test_the_placeholder_is_a_tiny_inline_image_of_the_photo():
 
 
 def test_the_average_colour_of_a_red_photo_is_red(tmp_path):
-    path = write(tmp_path, "red.png", encoded(Image.new("RGB", (300, 200), (200, 10, 20)), "PNG").getvalue())
+    path = write(
+        tmp_path,
+        "red.png",
+        encoded(Image.new("RGB", (300, 200), (200, 10, 20)), "PNG").getvalue(),
+    )
 
     assert render(path).color == "#c80a14"
 
@@ -544,7 +617,9 @@ def test_16_bit_colour_keeps_its_colours(tmp_path):
     raw = (b"\x00" + pixel * 32) * 32
     path = write(tmp_path, "orange16.png", png_file(32, 32, 16, 2, raw))
 
-    red, green, blue = decoded(render(path).get("grid", "webp")).convert("RGB").getpixel((16, 16))
+    red, green, blue = (
+        decoded(render(path).get("grid", "webp")).convert("RGB").getpixel((16, 16))
+    )
 
     assert red > 240 and 115 < green < 140 and blue < 15
 
@@ -586,7 +661,9 @@ def test_an_opaque_alpha_channel_is_dropped(tmp_path):
         ("RGB", "WEBP", (0, 128, 255)),
     ],
 )
-def test_palette_greyscale_and_other_inputs_are_rendered_faithfully(tmp_path, mode, fmt, colour):
+def test_palette_greyscale_and_other_inputs_are_rendered_faithfully(
+    tmp_path, mode, fmt, colour
+):
     source = Image.new("RGB", (90, 60), colour)
     source = source.quantize(4) if mode == "P" else source.convert(mode)
     path = tmp_path / f"input.{fmt.lower()}"
@@ -597,4 +674,6 @@ def test_palette_greyscale_and_other_inputs_are_rendered_faithfully(tmp_path, mo
 
     assert (info.format, info.width, info.height) == (fmt.lower(), 90, 60)
     assert grid.size == (90, 60)
-    assert all(abs(a - b) <= 6 for a, b in zip(grid.getpixel((45, 30)), colour, strict=True))
+    assert all(
+        abs(a - b) <= 6 for a, b in zip(grid.getpixel((45, 30)), colour, strict=True)
+    )
