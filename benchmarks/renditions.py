@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
+import math
 import os
 import resource
 import statistics
@@ -67,8 +69,35 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def max_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+def _proc_status_mb(field: str) -> float | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return None
+
+
+def current_rss_mb() -> float:
+    return _proc_status_mb("VmRSS") or 0.0
+
+
+def reset_peak_rss() -> None:
+    """Linux >= 4.0 resets VmHWM on "5" (getrusage's maxrss survives exec: useless)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_mb() -> float:
+    peak = _proc_status_mb("VmHWM")
+    if peak is None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB
+    return peak
 
 
 # ------------------------------------------------------------------------ timing
@@ -76,7 +105,8 @@ def max_rss_mb() -> float:
 
 def measure(path: Path, runs: int, warmup: int) -> dict[str, object]:
     """Runs in the child process: nothing big has been allocated yet."""
-    baseline = max_rss_mb()
+    baseline = current_rss_mb()
+    reset_peak_rss()
     inspect_ms, render_ms = [], []
     info = renditions = None
     for index in range(warmup + runs):
@@ -88,7 +118,8 @@ def measure(path: Path, runs: int, warmup: int) -> dict[str, object]:
         if index >= warmup:
             inspect_ms.append((inspected - started) * 1000)
             render_ms.append((rendered - inspected) * 1000)
-    assert info is not None and renditions is not None
+    assert info is not None
+    assert renditions is not None
     return {
         "file": str(path),
         "megabytes": path.stat().st_size / 1e6,
@@ -97,8 +128,8 @@ def measure(path: Path, runs: int, warmup: int) -> dict[str, object]:
         "render_median_ms": statistics.median(render_ms),
         "render_p95_ms": percentile(render_ms, 0.95),
         "render_min_ms": min(render_ms),
-        "peak_rss_mb": max_rss_mb(),
-        "rss_growth_mb": max_rss_mb() - baseline,
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_growth_mb": peak_rss_mb() - baseline,
         "renditions": [
             (r.name, r.format, r.width, r.height, len(r.data)) for r in renditions.items
         ],
@@ -116,7 +147,7 @@ def report(result: dict[str, object]) -> None:
     )
     print(
         f"  memory     peak RSS {result['peak_rss_mb']:.0f} MB "
-        f"(+{result['rss_growth_mb']:.0f} MB over the imported interpreter)"
+        f"(+{result['rss_growth_mb']:.0f} MB over the interpreter with imports)"
     )
     for name, fmt, width, height, size in result["renditions"]:  # type: ignore[union-attr]
         print(f"  {name:8} {fmt:5} {width:>4}x{height:<4} {size / 1024:8.1f} KB")
@@ -147,27 +178,53 @@ def run_timing(paths: list[Path], runs: int, warmup: int, core: int) -> None:
 
 # ---------------------------------------------------------------- format sweep
 
+SWEEP_PHOTOS = (
+    "camera/jolla.jpg",
+    "camera/iphone_hdr_NO.jpg",
+    "camera/canon_hdr_NO.jpg",
+    "odd/corrupted.jpg",
+    "heic/iphone_13_pro_max.HEIC",
+)
 SWEEP_BOXES = (400, 800, 2048)
-SWEEP_ENCODERS: list[tuple[str, dict[str, object]]] = [
-    *[("jpeg", {"quality": q, "optimize": True}) for q in (65, 70, 75, 80, 85, 90)],
-    ("jpeg", {"quality": 85, "optimize": True, "progressive": True}),
-    *[("webp", {"quality": q, "method": m}) for q in (70, 80, 85, 90) for m in (0, 4)],
+SWEEP_TARGETS = (75.0, 80.0, 85.0)
+# (family, format, options): a family is one encoder at one effort, across qualities.
+SWEEP_ENCODERS: list[tuple[str, str, dict[str, object]]] = [
+    *[("jpeg", "jpeg", {"quality": q, "optimize": True}) for q in range(60, 95, 5)],
+    (
+        "jpeg progressive",
+        "jpeg",
+        {"quality": 80, "optimize": True, "progressive": True},
+    ),
     *[
-        ("avif", {"quality": q, "speed": s, "max_threads": 1})
+        (f"webp m{m}", "webp", {"quality": q, "method": m})
+        for m in (0, 4)
+        for q in (70, 80, 85, 90)
+    ],
+    *[
+        ("avif s10", "avif", {"quality": q, "speed": 10, "max_threads": 1})
         for q in (50, 60, 70, 80)
-        for s in (8, 10)
+    ],
+    *[
+        ("avif s8", "avif", {"quality": q, "speed": 8, "max_threads": 1})
+        for q in (60, 70)
     ],
 ]
 
 
 def run_sweep(paths: list[Path], core: int) -> None:
-    """Bytes, encode time and SSIMULACRA2 for each encoder setting and size."""
+    """Bytes, encode time and SSIMULACRA2 for each encoder setting and size.
+
+    SSIMULACRA2 scores 90+ as visually lossless, 80 as very high quality (differences
+    invisible at normal viewing distance), 70 as high. The summary compares families
+    at equal score: bytes saved against libjpeg-turbo at the same SSIMULACRA2.
+    """
     try:
         from ssimulacra2 import compute_ssimulacra2
     except ImportError:
         sys.exit("--compare-formats needs: pip install ssimulacra2")
     pin_to_one_core(core)
-    print("file\tbox\tformat\tsettings\tbytes\tencode_ms\tssimulacra2")
+    rows: list[dict] = []
+    print("photo\tbox\tfamily\tsettings\tbytes\tencode_ms\tssimulacra2")
     for path in paths:
         with Image.open(path) as opened:
             full = ImageOps.exif_transpose(opened).convert("RGB")
@@ -176,7 +233,7 @@ def run_sweep(paths: list[Path], core: int) -> None:
             reference.thumbnail((box, box), Image.Resampling.LANCZOS)
             lossless = io.BytesIO()
             reference.save(lossless, "PNG", compress_level=1)
-            for fmt, options in SWEEP_ENCODERS:
+            for family, fmt, options in SWEEP_ENCODERS:
                 encoded = io.BytesIO()
                 started = time.perf_counter()
                 reference.save(encoded, fmt.upper(), **options)
@@ -184,12 +241,74 @@ def run_sweep(paths: list[Path], core: int) -> None:
                 lossless.seek(0)
                 encoded.seek(0)
                 score = compute_ssimulacra2(lossless, encoded)
+                row = {
+                    "photo": path.name,
+                    "box": box,
+                    "family": family,
+                    "bytes": encoded.getbuffer().nbytes,
+                    "ms": elapsed,
+                    "score": score,
+                    "megapixels": reference.width * reference.height / 1e6,
+                }
+                rows.append(row)
                 settings = ",".join(f"{k}={v}" for k, v in options.items())
                 print(
-                    f"{path.name}\t{box}\t{fmt}\t{settings}\t"
-                    f"{encoded.getbuffer().nbytes}\t{elapsed:.1f}\t{score:.2f}",
+                    f"{path.name}\t{box}\t{family}\t{settings}\t{row['bytes']}\t"
+                    f"{elapsed:.1f}\t{score:.2f}",
                     flush=True,
                 )
+    summarise_sweep(rows)
+
+
+def bytes_at(points: list[tuple[float, int]], target: float) -> float | None:
+    """Interpolate a size-vs-score curve (log size, linear score) at a target score."""
+    for (score_a, bytes_a), (score_b, bytes_b) in itertools.pairwise(sorted(points)):
+        if score_a <= target <= score_b and score_b > score_a:
+            weight = (target - score_a) / (score_b - score_a)
+            log_a, log_b = math.log(bytes_a), math.log(bytes_b)
+            return math.exp(log_a + weight * (log_b - log_a))
+    return None
+
+
+def curve(
+    rows: list[dict], photo: str, box: int, family: str
+) -> list[tuple[float, int]]:
+    return [
+        (row["score"], row["bytes"])
+        for row in rows
+        if (row["photo"], row["box"], row["family"]) == (photo, box, family)
+    ]
+
+
+def summarise_sweep(rows: list[dict]) -> None:
+    families = list(dict.fromkeys(row["family"] for row in rows))
+    photos = sorted({row["photo"] for row in rows})
+    print(
+        "\nSize against JPEG at equal SSIMULACRA2 (median over photos; - = not reached)"
+    )
+    print("and median encode time per megapixel on one core")
+    header = "".join(f"  s2={target:<4.0f}" for target in SWEEP_TARGETS)
+    for box in SWEEP_BOXES:
+        print(f"\nbox {box:<18}{header}   ms/MP")
+        for family in families:
+            cells = []
+            for target in SWEEP_TARGETS:
+                ratios = []
+                for photo in photos:
+                    ours = bytes_at(curve(rows, photo, box, family), target)
+                    jpeg = bytes_at(curve(rows, photo, box, "jpeg"), target)
+                    if ours and jpeg:
+                        ratios.append(ours / jpeg)
+                median = statistics.median(ratios) - 1 if ratios else None
+                cells.append(
+                    f"{median:+8.0%}  " if median is not None else f"{'-':>8}  "
+                )
+            speeds = [
+                row["ms"] / row["megapixels"]
+                for row in rows
+                if row["box"] == box and row["family"] == family
+            ]
+            print(f"  {family:20}{''.join(cells)} {statistics.median(speeds):7.0f}")
 
 
 # ------------------------------------------------------------------------ main
@@ -211,10 +330,14 @@ def main() -> None:
         return
 
     with tempfile.TemporaryDirectory() as scratch:
-        photos = args.photos or [make_24mp_jpeg(Path(scratch))]
         if args.compare_formats:
+            photos = args.photos or [
+                *(PHOTOS / name for name in SWEEP_PHOTOS),
+                make_24mp_jpeg(Path(scratch)),
+            ]
             run_sweep(photos, args.core)
         else:
+            photos = args.photos or [make_24mp_jpeg(Path(scratch))]
             print(
                 f"Pillow {Image.__version__}, one core (#{args.core}), "
                 f"{args.warmup} warm-up + {args.runs} measured runs per photo"

@@ -53,6 +53,19 @@ class Gallery(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def display_cover(self) -> "Photo | None":
+        """The chosen cover, else the first ready photo.
+
+        Lists prefetch that first photo as `first_photos` to keep one query per page.
+        """
+        if self.cover_id and self.cover.is_ready:
+            return self.cover
+        first = getattr(self, "first_photos", None)
+        if first is None:
+            first = list(self.photos.ready().order_by("position")[:1])
+        return first[0] if first else None
+
 
 class GallerySet(models.Model):
     """An ordered section of a gallery, such as "Ceremony" or "Reception"."""

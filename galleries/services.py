@@ -170,7 +170,13 @@ def _delete_photos(photos: QuerySet, *, owner_id: int) -> int:
     with transaction.atomic():
         rows = list(
             photos.select_for_update().only(
-                "id", "original", "renditions", "size", "status", "gallery_id"
+                "id",
+                "original",
+                "renditions",
+                "size",
+                "status",
+                "gallery_id",
+                "upload_id",
             )
         )
         if not rows:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
+from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -116,7 +117,11 @@ def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def gallery_edit(request: HttpRequest, pk) -> HttpResponse:
     gallery = _gallery_for(request, pk)
-    form = GalleryForm(request.POST or None, instance=gallery)
+    # Not bound to the instance: the service, not the form, changes the gallery.
+    form = GalleryForm(
+        request.POST or None,
+        initial=model_to_dict(gallery, fields=GalleryForm.Meta.fields),
+    )
     if request.method == "POST" and form.is_valid():
         services.gallery_update(gallery=gallery, **form.cleaned_data)
         messages.success(request, "Gallery saved.")
