@@ -42,6 +42,7 @@ class GalleryViewSet(viewsets.ModelViewSet):
         return (
             Gallery.objects.owned_by(self.request.user)
             .with_stats()
+            .order_by("-created_at")
             .prefetch_related(
                 Prefetch("sets", queryset=GallerySet.objects.order_by("position"))
             )
