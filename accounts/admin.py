@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.template.defaultfilters import filesizeformat
 
 from accounts.models import User
+from accounts.services import user_remove
 
 
 class AdminUserCreationForm(UserCreationForm):
@@ -57,6 +58,14 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
     )
+
+    # Deletes go through the service, so the photographer's files leave storage too.
+    def delete_model(self, request, user: User) -> None:
+        user_remove(user=user)
+
+    def delete_queryset(self, request, users) -> None:
+        for user in users:
+            self.delete_model(request, user)
 
     @admin.display(description="Storage used", ordering="storage_used")
     def usage(self, user: User) -> str:

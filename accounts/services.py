@@ -90,6 +90,11 @@ def user_delete(*, user: User, password: str) -> None:
     """Delete the account and everything it owns; the password confirms intent."""
     if not user.check_password(password):
         raise ValidationError({"password": "That is not your password."})
+    user_remove(user=user)
+
+
+def user_remove(*, user: User) -> None:
+    """Delete an account with its galleries, and its files once that has committed."""
     from galleries.services import owner_photos_delete
 
     with transaction.atomic():

@@ -190,11 +190,14 @@ SWEEP_TARGETS = (75.0, 80.0, 85.0)
 # (family, format, options): a family is one encoder at one effort, across qualities.
 SWEEP_ENCODERS: list[tuple[str, str, dict[str, object]]] = [
     *[("jpeg", "jpeg", {"quality": q, "optimize": True}) for q in range(60, 95, 5)],
-    (
-        "jpeg progressive",
-        "jpeg",
-        {"quality": 80, "optimize": True, "progressive": True},
-    ),
+    *[
+        (
+            "jpeg progressive",
+            "jpeg",
+            {"quality": q, "optimize": True, "progressive": True},
+        )
+        for q in (70, 80, 90)
+    ],
     *[
         (f"webp m{m}", "webp", {"quality": q, "method": m})
         for m in (0, 4)

@@ -69,3 +69,15 @@ def delete_files(names: Iterable[str]) -> None:
 def rendition_urls(photo) -> dict[str, str]:
     """URLs of a ready photo's renditions, keyed "grid.webp", "preview.jpeg"..."""
     return {key: file_url(r["name"]) for key, r in photo.renditions.items()}
+
+
+def walk(prefix: str):
+    """Every stored file name under a folder, on the local disk or S3 alike."""
+    try:
+        folders, files = default_storage.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{prefix}/{name}"
+    for folder in folders:
+        yield from walk(f"{prefix}/{folder}")
