@@ -13,14 +13,14 @@ from accounts.forms import DeleteAccountForm, ProfileForm, SignupForm
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return redirect("galleries:dashboard")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to Proofsheet! Your account is ready.")
-            return redirect("accounts:profile")
+            return redirect("galleries:dashboard")
     return render(request, "accounts/signup.html", {"form": form})
 
 

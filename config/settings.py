@@ -171,7 +171,7 @@ PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_MEGAPIXELS", default=120) * 1_000_000
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "galleries:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 AUTHENTICATION_BACKENDS = [

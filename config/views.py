@@ -4,5 +4,5 @@ from django.shortcuts import redirect, render
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return redirect("galleries:dashboard")
     return render(request, "home.html")

@@ -14,7 +14,7 @@ def test_it_logs_in_with_email_in_any_capitalisation(client, owner, password):
     response = client.post(URL, {"username": owner.email.upper(), "password": password})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("galleries:dashboard")
     assert client.get(reverse("accounts:profile")).status_code == 200
 
 
@@ -38,7 +38,7 @@ def test_it_ignores_a_next_url_on_another_site(client, owner, password):
         URL,
         {"username": owner.email, "password": password, "next": "https://evil.test/"},
     )
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("galleries:dashboard")
 
 
 def test_it_locks_an_account_after_repeated_failures_with_429(

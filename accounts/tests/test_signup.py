@@ -27,7 +27,7 @@ def test_it_creates_an_account_and_logs_the_photographer_in(client, settings):
     response = _post(client)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("galleries:dashboard")
     user = User.objects.get(email="ada@lens.test")
     assert user.studio_name == "Lens & Light"
     assert user.storage_quota == settings.DEFAULT_STORAGE_QUOTA
@@ -78,7 +78,7 @@ def test_it_refuses_a_malformed_email(client):
     assert response.context["form"].errors["email"]
 
 
-def test_a_logged_in_photographer_is_sent_to_their_profile(owner_client):
+def test_a_logged_in_photographer_is_sent_to_their_galleries(owner_client):
     response = owner_client.get(URL)
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("galleries:dashboard")
