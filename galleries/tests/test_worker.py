@@ -1,0 +1,106 @@
+"""Background processing through a real Celery worker process and a real Redis broker."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from config.celery import app as celery_app
+from galleries.models import Photo
+from galleries.tests.conftest import PHOTOS
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker(settings, tmp_path):
+    """A worker process sharing this test's database, broker and media folder."""
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        pytest.fail(
+            "The worker tests need PostgreSQL and Redis: run them through bin/test --all"
+        )
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=open(tmp_path / "worker.log", "wb"),
+        stderr=subprocess.STDOUT,
+    )
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield process
+    celery_app.conf.task_always_eager = eager
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def _wait_for(photo_id, statuses, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        photo = Photo.objects.get(pk=photo_id)
+        if photo.status in statuses:
+            return photo
+        time.sleep(0.2)
+    raise AssertionError(f"photo still {photo.status} after {seconds} s")
+
+
+def test_the_worker_processes_an_upload_without_blocking_the_request(
+    worker, owner_api, gallery
+):
+    data = (PHOTOS / "camera" / "jolla.jpg").read_bytes()
+    start = owner_api.post(
+        reverse("api:gallery-photo-uploads", args=[gallery.pk]),
+        {"filename": "jolla.jpg", "size": len(data)},
+        format="json",
+    ).json()
+
+    sent = owner_api.put(
+        start["upload"]["url"], data, content_type="application/octet-stream"
+    )
+
+    assert sent.json()["status"] == "processing"
+    photo = _wait_for(sent.json()["id"], {Photo.Status.READY, Photo.Status.FAILED})
+    assert photo.status == Photo.Status.READY
+    assert photo.camera
+
+
+def test_the_worker_rejects_a_bad_file_and_returns_the_quota(
+    worker, owner_api, gallery, owner
+):
+    data = b"not a photo at all" * 100
+    start = owner_api.post(
+        reverse("api:gallery-photo-uploads", args=[gallery.pk]),
+        {"filename": "fake.jpg", "size": len(data)},
+        format="json",
+    ).json()
+    owner_api.put(start["upload"]["url"], data, content_type="application/octet-stream")
+
+    photo = _wait_for(start["photo"]["id"], {Photo.Status.REJECTED})
+
+    assert "not a photo" in photo.error
+    owner.refresh_from_db()
+    assert owner.storage_used == 0
