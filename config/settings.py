@@ -260,8 +260,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL == "filesystem://"
-    # A message a dead worker took comes back after this many seconds.
-    else {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+    else {
+        # A message a dead worker took comes back after this many seconds; workers
+        # look for such messages every interval x throttle seconds.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_throttle": env.int(
+            "CELERY_UNACKED_RESTORE_THROTTLE", default=10
+        ),
+    }
 )
 if CELERY_BROKER_URL == "filesystem://":
     for folder in ("queue", "control"):

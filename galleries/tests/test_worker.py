@@ -104,3 +104,92 @@ def test_the_worker_rejects_a_bad_file_and_returns_the_quota(
     assert "not a photo" in photo.error
     owner.refresh_from_db()
     assert owner.storage_used == 0
+
+
+def test_a_task_whose_worker_dies_midway_is_delivered_again(
+    owner_api, gallery, settings, tmp_path
+):
+    """acks_late: the broker keeps the message until a worker finishes it."""
+    import io
+    import signal
+
+    from PIL import Image
+
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        pytest.fail(
+            "The worker tests need PostgreSQL and Redis: run them through bin/test --all"
+        )
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+    }
+
+    def start_worker(name):
+        log = tmp_path / f"{name}.log"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-n",
+                f"{name}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=open(log, "wb"),
+            stderr=subprocess.STDOUT,
+        )
+        return process, log
+
+    # A photo big enough that processing it takes a while (a 40 MP PNG).
+    buffer = io.BytesIO()
+    Image.effect_noise((7500, 5400), 60).convert("RGB").save(
+        buffer, "PNG", compress_level=1
+    )
+    data = buffer.getvalue()
+    celery_app.conf.task_always_eager = False
+    settings.PHOTO_MAX_UPLOAD_BYTES = len(data) + 1
+
+    first, first_log = start_worker("first")
+    try:
+        start = owner_api.post(
+            reverse("api:gallery-photo-uploads", args=[gallery.pk]),
+            {"filename": "huge.png", "size": len(data)},
+            format="json",
+        ).json()
+        owner_api.put(
+            start["upload"]["url"], data, content_type="application/octet-stream"
+        )
+        deadline = time.monotonic() + 60
+        while b"received" not in first_log.read_bytes():
+            assert time.monotonic() < deadline, first_log.read_text()
+            time.sleep(0.05)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        assert (
+            Photo.objects.get(pk=start["photo"]["id"]).status == Photo.Status.PROCESSING
+        )
+    finally:
+        if first.poll() is None:
+            first.kill()
+
+    second, second_log = start_worker("second")
+    try:
+        photo = _wait_for(
+            start["photo"]["id"], {Photo.Status.READY, Photo.Status.FAILED}, seconds=120
+        )
+    finally:
+        second.terminate()
+        second.wait(timeout=30)
+        celery_app.conf.task_always_eager = True
+    assert photo.status == Photo.Status.READY, second_log.read_text()
