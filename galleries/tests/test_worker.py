@@ -1,14 +1,18 @@
 """Background processing through a real Celery worker process and a real Redis broker."""
 
+import io
 import os
+import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from PIL import Image
 
 from config.celery import app as celery_app
 from galleries.models import Photo
@@ -19,43 +23,58 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def worker(settings, tmp_path):
-    """A worker process sharing this test's database, broker and media folder."""
+def _worker_env(settings, **extra: str) -> dict:
+    """This test's database, broker and media folder, for a worker process."""
     if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
         pytest.fail(
             "The worker tests need PostgreSQL and Redis: run them through bin/test --all"
         )
     database = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
+        **extra,
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=open(tmp_path / "worker.log", "wb"),
-        stderr=subprocess.STDOUT,
-    )
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield process
-    celery_app.conf.task_always_eager = eager
-    process.terminate()
-    process.wait(timeout=20)
+
+
+@contextmanager
+def _running_worker(env: dict, log: Path, name: str = "worker"):
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-n",
+                f"{name}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = False
+        try:
+            yield process
+        finally:
+            celery_app.conf.task_always_eager = eager
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+
+
+@pytest.fixture
+def worker(settings, tmp_path):
+    with _running_worker(_worker_env(settings), tmp_path / "worker.log") as process:
+        yield process
 
 
 def _wait_for(photo_id, statuses, seconds=60):
@@ -110,58 +129,19 @@ def test_a_task_whose_worker_dies_midway_is_delivered_again(
     owner_api, gallery, settings, tmp_path
 ):
     """acks_late: the broker keeps the message until a worker finishes it."""
-    import io
-    import signal
-
-    from PIL import Image
-
-    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
-        pytest.fail(
-            "The worker tests need PostgreSQL and Redis: run them through bin/test --all"
-        )
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_VISIBILITY_TIMEOUT": "3",
-        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-    }
-
-    def start_worker(name):
-        log = tmp_path / f"{name}.log"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "-n",
-                f"{name}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=open(log, "wb"),
-            stderr=subprocess.STDOUT,
-        )
-        return process, log
-
+    env = _worker_env(
+        settings, CELERY_VISIBILITY_TIMEOUT="3", CELERY_UNACKED_RESTORE_THROTTLE="1"
+    )
     # A photo big enough that processing it takes a while (a 40 MP PNG).
     buffer = io.BytesIO()
     Image.effect_noise((7500, 5400), 60).convert("RGB").save(
         buffer, "PNG", compress_level=1
     )
     data = buffer.getvalue()
-    celery_app.conf.task_always_eager = False
     settings.PHOTO_MAX_UPLOAD_BYTES = len(data) + 1
+    first_log = tmp_path / "first.log"
 
-    first, first_log = start_worker("first")
-    try:
+    with _running_worker(env, first_log, "first") as first:
         start = owner_api.post(
             reverse("api:gallery-photo-uploads", args=[gallery.pk]),
             {"filename": "huge.png", "size": len(data)},
@@ -176,20 +156,11 @@ def test_a_task_whose_worker_dies_midway_is_delivered_again(
             time.sleep(0.05)
         first.send_signal(signal.SIGKILL)
         first.wait()
-        assert (
-            Photo.objects.get(pk=start["photo"]["id"]).status == Photo.Status.PROCESSING
-        )
-    finally:
-        if first.poll() is None:
-            first.kill()
+    assert Photo.objects.get(pk=start["photo"]["id"]).status == Photo.Status.PROCESSING
 
-    second, second_log = start_worker("second")
-    try:
+    with _running_worker(env, tmp_path / "second.log", "second"):
         photo = _wait_for(
             start["photo"]["id"], {Photo.Status.READY, Photo.Status.FAILED}, seconds=120
         )
-    finally:
-        second.terminate()
-        second.wait(timeout=30)
-        celery_app.conf.task_always_eager = True
-    assert photo.status == Photo.Status.READY, second_log.read_text()
+
+    assert photo.status == Photo.Status.READY
