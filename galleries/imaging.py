@@ -68,7 +68,14 @@ DEFAULT_MAX_PIXELS = 120_000_000
 # What a photographer may upload, as Pillow names the formats it detects. MPO is how
 # Pillow names a JPEG that carries extra pictures (many cameras and phones write them).
 _PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "HEIF")
-_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp", "TIFF": "tiff"}
+_FORMATS = {
+    "JPEG": "jpeg",
+    "MPO": "jpeg",
+    "PNG": "png",
+    "WEBP": "webp",
+    "TIFF": "tiff",
+    "HEIF": "heif",
+}
 _MIME_TYPES = {
     "jpeg": "image/jpeg",
     "png": "image/png",
@@ -183,13 +190,14 @@ class RenditionSpec:
     formats: tuple[str, ...] = ("webp", "jpeg")
 
 
-#: Grid thumbnail, its 2x for dense screens, lightbox preview. WebP for every browser
-#: since 2020 (Safari 14); a JPEG beside it costs ~15 ms per photo and keeps e-mail,
-#: link previews and old Safari working. See docs/renditions.md for the measurements.
+#: Grid thumbnail, its 2x for dense screens, lightbox preview. The grid gets WebP
+#: (-16..-18 % against JPEG at equal quality) with a JPEG fallback that costs ~5 ms;
+#: the preview is JPEG only, because nothing smaller fits the time budget. Why, with
+#: figures: the comment above _ENCODERS and docs/renditions.md.
 DEFAULT_SPECS: tuple[RenditionSpec, ...] = (
-    RenditionSpec("grid", 400),
-    RenditionSpec("grid_2x", 800),
-    RenditionSpec("preview", 2048),
+    RenditionSpec("grid", 400, ("webp", "jpeg")),
+    RenditionSpec("grid_2x", 800, ("webp", "jpeg")),
+    RenditionSpec("preview", 2048, ("jpeg",)),
 )
 
 
@@ -209,7 +217,7 @@ class Rendition:
 class Renditions:
     """Everything ``render`` makes from one photo.
 
-    ``placeholder`` is a ``data:`` URI of a ~24 px WebP (a few hundred bytes) to inline
+    ``placeholder`` is a ``data:`` URI of a 20 px WebP (~150-300 bytes) to inline
     in the page and show blurred while the grid loads; ``color`` is the photo's average
     colour as ``#rrggbb`` for the grid cell background before anything arrives.
     ``width``/``height`` are the photo's displayed size.
@@ -237,30 +245,55 @@ class Renditions:
 # Encoder settings (measured; figures in docs/renditions.md)
 # --------------------------------------------------------------------------------------
 
-#: JPEG fallback: libjpeg-turbo q82 with Huffman optimisation. Progressive would save
-#: another ~4 % but costs 2.5x the encode time.
-_JPEG_OPTIONS = {"quality": 82, "optimize": True}
-#: WebP: q80. ``method`` (effort) is chosen by size: at and below 1 MP method 4 is
-#: cheap enough; for the 2048 px preview method 1 keeps the 24 MP budget (300 ms).
-_WEBP_QUALITY = 80
-_WEBP_SLOW_METHOD_MAX_PIXELS = 1_000_000
-_WEBP_OPTIONS_SMALL = {"quality": _WEBP_QUALITY, "method": 4}
-_WEBP_OPTIONS_LARGE = {"quality": _WEBP_QUALITY, "method": 1}
-#: AVIF is supported if a spec asks for it, but is not in DEFAULT_SPECS: at equal
-#: quality it is smaller than WebP, yet encoding the 2048 px preview takes ~200 ms
-#: on one core at the fastest useful speed, which alone blows the budget.
-_AVIF_OPTIONS = {"quality": 60, "speed": 9, "max_threads": 1}
+#: Encoder settings, measured (docs/renditions.md, `benchmarks/renditions.py
+#: --compare-formats`). Every format is tuned to the same perceived quality,
+#: SSIMULACRA2 ~80 ("very high": no difference visible at normal viewing distance),
+#: and then the smaller file at an affordable encode time wins. At equal quality, in
+#: bytes against libjpeg-turbo (median of 6 photos) and encode time per megapixel:
+#:
+#:                     400 px   800 px   2048 px   ms/MP (one core)
+#:   WebP method 4      -18 %    -16 %     -8 %     ~100-120
+#:   WebP method 0       -6 %     -3 %    +11 %     ~30-40
+#:   AVIF speed 10      -21 %    -21 %    -20 %     ~70-130
+#:   JPEG progressive    -4 %     -4 %     -3 %     ~20 (baseline JPEG: ~8)
+#:
+#: - Grid (400, 800): WebP method 4. AVIF is only 3-5 % smaller there at the same
+#:   encode cost, while WebP decodes faster on phones showing a hundred thumbnails and
+#:   reaches every browser since 2020 (Safari 14). A JPEG fallback costs ~5 ms.
+#: - Preview (2048): JPEG only. WebP's fast methods are *bigger* than JPEG at this
+#:   quality; WebP method 4 (-8 %) and AVIF (-20 %) take 200-450 ms for 2.8 MP on one
+#:   core, beyond the whole 300 ms budget for a 24 MP photo. Baseline, not
+#:   progressive: -3 % is not worth 30 ms. No Huffman optimisation: -1 % for 9 ms.
+#: - JPEG needs a higher quality setting at small sizes to score the same
+#:   (q86 ~ q80 at 2048), hence two settings per format: grid-sized and large.
+_LARGE_PIXELS = 1_000_000
+_ENCODERS: dict[str, tuple[dict[str, object], dict[str, object]]] = {
+    # format: (options up to _LARGE_PIXELS, options above)
+    "jpeg": ({"quality": 86, "optimize": True}, {"quality": 80}),
+    "webp": ({"quality": 85, "method": 4}, {"quality": 85, "method": 4}),
+    "avif": ({"quality": 75, "speed": 9, "max_threads": 1},) * 2,
+}
 
 #: Resampling. Large reductions happen in the JPEG decoder (draft mode: DCT scaling
-#: by 1/2, 1/4, 1/8), so the remaining resize is always < 2x; BICUBIC is as good as
-#: LANCZOS there (SSIMULACRA2 within 0.3) for 30 % less time. Small renditions are
-#: made from the next larger one with LANCZOS, which keeps thumbnails crisp.
+#: by 1/2, 1/4, 1/8), so the resize to the preview is a reduction of less than 2x.
+#: There LANCZOS beats BICUBIC by ~1.5 SSIMULACRA2 on sharp photos but costs 107 ms
+#: against 80 ms at 24 MP, and only BICUBIC leaves room for the AVIF grid in the
+#: budget; BILINEAR (48 ms) visibly softens (-8 SSIMULACRA2). Smaller renditions are
+#: made from the next larger one with LANCZOS; a reducing gap of 1.2 lets Pillow
+#: box-halve 2048 -> 1024 before the final LANCZOS step to 800 (17 ms instead of
+#: 36 ms, SSIMULACRA2 95-97 before encoding).
 _PREVIEW_RESAMPLE = Image.Resampling.BICUBIC
 _DERIVED_RESAMPLE = Image.Resampling.LANCZOS
-#: For formats without draft mode, let Pillow box-reduce by an integer factor first.
+_DERIVED_REDUCING_GAP = 1.2
+#: Formats without draft mode (PNG, TIFF, WebP, HEIC) decode at full size: let Pillow
+#: box-reduce by an integer factor first, then resample the last 3x or less.
 _REDUCING_GAP = 3.0
 
-_PLACEHOLDER_BOX = 24
+#: Placeholder: 20 px WebP at q50, ~150-250 bytes as a data URI (worst of the sample
+#: photos 287 characters; 24 px would reach 399). The page shows it blurred by CSS,
+#: so more pixels buy nothing. WebP because a tiny AVIF carries ~300 bytes of
+#: container and a tiny JPEG ~600 bytes of tables.
+_PLACEHOLDER_BOX = 20
 _PLACEHOLDER_OPTIONS = {"quality": 50, "method": 6}
 
 #: Transparent areas become white in formats without alpha (JPEG) and in the colour.
@@ -370,7 +403,9 @@ def render(
     for box in sorted({spec.box for spec in specs}, reverse=True):
         size = _fit(base.size, box)
         if size != previous.size:
-            previous = previous.resize(size, _DERIVED_RESAMPLE)
+            previous = previous.resize(
+                size, _DERIVED_RESAMPLE, reducing_gap=_DERIVED_REDUCING_GAP
+            )
         by_box[box] = previous
 
     items = tuple(
@@ -401,9 +436,8 @@ def _open(
     if isinstance(path_or_file, str | os.PathLike):
         # Our own I/O errors (missing file, permissions) are not the photographer's
         # fault: they propagate unchanged rather than as ImageRejected.
-        with open(path_or_file, "rb") as fp:
-            with _open_file(fp, max_pixels) as opened:
-                yield opened
+        with open(path_or_file, "rb") as fp, _open_file(fp, max_pixels) as opened:
+            yield opened
     else:
         with _open_file(path_or_file, max_pixels) as opened:
             yield opened
@@ -439,7 +473,7 @@ def _open_file(
             raise _too_large(width * height, max_pixels)
         if width < 1 or height < 1:
             raise _damaged("it has no pixels")
-        fmt = _FORMATS.get(image.format or "", "heif")
+        fmt = _FORMATS[image.format or ""]
         if fmt == "tiff" and _looks_like_raw(image, fp):
             raise ImageRejected(
                 "This looks like a camera RAW file. Please upload a JPEG, TIFF or "
@@ -823,13 +857,11 @@ def _normalise_mode(image: Image.Image) -> Image.Image:
         # 16-bit greyscale: scale 0..65535 to 0..255 (a plain convert would clip).
         return image.convert("I").point(lambda v: v / 257).convert("L")
     if mode == "I":
-        low, high = image.getextrema()
-        if high > 255:
+        if image.getextrema()[1] > 255:
             image = image.point(lambda v: v / 257)
         return image.convert("L")
     if mode == "F":
-        low, high = image.getextrema()
-        if high <= 1.0:
+        if image.getextrema()[1] <= 1.0:
             image = image.point(lambda v: v * 255)
         return image.convert("L")
     if mode == "LAB":
@@ -928,15 +960,12 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def _encode(name: str, image: Image.Image, fmt: str) -> Rendition:
-    if fmt == "jpeg":
-        image, options = _flatten(image), _JPEG_OPTIONS
-    elif fmt == "webp":
-        small = image.width * image.height <= _WEBP_SLOW_METHOD_MAX_PIXELS
-        options = _WEBP_OPTIONS_SMALL if small else _WEBP_OPTIONS_LARGE
-    elif fmt == "avif":
-        options = _AVIF_OPTIONS
-    else:
+    if fmt not in _ENCODERS:
         raise ValueError(f"unknown rendition format {fmt!r}")
+    if fmt == "jpeg":
+        image = _flatten(image)
+    small, large = _ENCODERS[fmt]
+    options = small if image.width * image.height <= _LARGE_PIXELS else large
     return Rendition(
         name=name,
         format=fmt,

@@ -44,8 +44,9 @@ class PhotoSerializer(serializers.ModelSerializer):
     set = serializers.PrimaryKeyRelatedField(source="photo_set", read_only=True)
     filename = serializers.CharField(source="original_filename", read_only=True)
     urls = serializers.SerializerMethodField(
-        help_text='Signed, short-lived URLs keyed "grid.webp", "grid_2x.jpeg", '
-        '"preview.webp"...; empty until the photo is ready.'
+        help_text="Signed, short-lived URLs of the renditions, keyed size.format: "
+        '"grid.avif", "grid.jpeg", "grid_2x.avif", "preview.jpeg"... (grid fits '
+        "400 px, grid_2x 800 px, preview 2048 px). Empty until the photo is ready."
     )
 
     class Meta:

@@ -4,9 +4,14 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from galleries.imaging import DEFAULT_SPECS
 from galleries.models import Photo
 from galleries.tests.factories import GalleryFactory
 
+#: Every rendition a processed photo has, e.g. "grid.avif", "preview.jpeg".
+RENDITION_KEYS = {
+    f"{spec.name}.{fmt}" for spec in DEFAULT_SPECS for fmt in spec.formats
+}
 PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "photos"
 
 

@@ -1,6 +1,7 @@
 import factory
 
 from accounts.tests.factories import UserFactory
+from galleries.imaging import DEFAULT_SPECS
 from galleries.models import Gallery, GallerySet, Photo
 
 
@@ -37,14 +38,14 @@ class ReadyPhotoFactory(factory.django.DjangoModelFactory):
     placeholder = "data:image/webp;base64,AAAA"
     renditions = factory.LazyAttribute(
         lambda o: {
-            f"{name}.{fmt}": {
-                "name": f"photos/x/{o.original_filename}-{name}.{fmt}",
-                "width": width,
-                "height": width * 2 // 3,
+            f"{spec.name}.{fmt}": {
+                "name": f"photos/x/{o.original_filename}-{spec.name}.{fmt}",
+                "width": spec.box,
+                "height": spec.box * 2 // 3,
                 "mime": f"image/{fmt}",
                 "bytes": 1000,
             }
-            for name, width in (("grid", 400), ("grid_2x", 800), ("preview", 2048))
-            for fmt in ("webp", "jpeg")
+            for spec in DEFAULT_SPECS
+            for fmt in spec.formats
         }
     )

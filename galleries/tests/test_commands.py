@@ -28,7 +28,7 @@ def test_reconcile_finds_and_fixes_orphans_drift_and_missing_renditions(
     photo = upload_file(gallery, PHOTOS / "orientation" / "landscape_1.jpg")
     photo.refresh_from_db()
     default_storage.save("photos/lost/file.jpg", ContentFile(b"nobody owns me"))
-    default_storage.delete(photo.renditions["grid.webp"]["name"])
+    default_storage.delete(photo.renditions["grid.jpeg"]["name"])
     type(owner).objects.filter(pk=owner.pk).update(storage_used=12345)
 
     report = _run("reconcile_storage")
@@ -44,14 +44,14 @@ def test_reconcile_finds_and_fixes_orphans_drift_and_missing_renditions(
     assert owner.storage_used == photo.size
     assert not default_storage.exists("photos/lost/file.jpg")
     photo.refresh_from_db()
-    assert default_storage.exists(photo.renditions["grid.webp"]["name"])
+    assert default_storage.exists(photo.renditions["grid.jpeg"]["name"])
     assert "0 problem(s)" in _run("reconcile_storage")
 
 
 def test_regenerate_renditions_for_a_gallery(gallery, upload_file):
     photo = upload_file(gallery, PHOTOS / "orientation" / "portrait_1.jpg")
     photo.refresh_from_db()
-    default_storage.delete(photo.renditions["preview.webp"]["name"])
+    default_storage.delete(photo.renditions["preview.jpeg"]["name"])
 
     assert "Regenerated renditions for 1 photo(s)" in _run(
         "regenerate_renditions", "--gallery", str(gallery.pk), "--now"
@@ -59,4 +59,4 @@ def test_regenerate_renditions_for_a_gallery(gallery, upload_file):
 
     photo.refresh_from_db()
     assert photo.status == Photo.Status.READY
-    assert default_storage.exists(photo.renditions["preview.webp"]["name"])
+    assert default_storage.exists(photo.renditions["preview.jpeg"]["name"])

@@ -115,7 +115,7 @@ def test_a_photo_goes_straight_to_the_bucket_and_is_processed_from_there(
     preview = http.request(
         "GET",
         owner_api.get(reverse("api:photo-detail", args=[photo.pk])).json()["urls"][
-            "preview.webp"
+            "preview.jpeg"
         ],
     )
     assert preview.status == 200

@@ -329,11 +329,24 @@
     tile.dataset.id = photo.id;
     tile.style.setProperty("--ratio", (photo.width / photo.height).toFixed(4));
     tile.querySelector("input").value = photo.id;
-    var source = tile.querySelector("source");
+    var picture = tile.querySelector("picture");
     var img = tile.querySelector("img");
     var u = photo.urls;
-    source.srcset = [u["grid.webp"] + " 400w", u["grid_2x.webp"] ? u["grid_2x.webp"] + " 800w" : ""].filter(Boolean).join(", ");
-    img.src = u["grid.jpeg"] || u["grid.webp"];
+    var formats = [["avif", "image/avif"], ["webp", "image/webp"], ["jpeg", "image/jpeg"]].filter(function (f) { return u["grid." + f[0]]; });
+    function srcset(fmt) {
+      return ["grid", "grid_2x"].filter(function (n) { return u[n + "." + fmt]; }).map(function (n, i) { return u[n + "." + fmt] + (i ? " 800w" : " 400w"); }).join(", ");
+    }
+    formats.slice(0, -1).forEach(function (f) {
+      var source = document.createElement("source");
+      source.type = f[1];
+      source.srcset = srcset(f[0]);
+      source.sizes = "(min-width: 700px) 20vw, 50vw";
+      picture.insertBefore(source, img);
+    });
+    var fallback = formats[formats.length - 1][0];
+    img.src = u["grid." + fallback];
+    img.srcset = srcset(fallback);
+    img.sizes = "(min-width: 700px) 20vw, 50vw";
     img.width = photo.width;
     img.height = photo.height;
     img.alt = photo.filename;
