@@ -9,6 +9,7 @@ signature, served by `serve_file`.
 import math
 import time
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -27,9 +28,12 @@ def photo_dir(photo) -> str:
     return f"photos/{photo.gallery_id}/{photo.id}"
 
 
+ORIGINAL = "original"
+
+
 def original_name(photo, filename: str) -> str:
     suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"{photo_dir(photo)}/original{suffix}"
+    return f"{photo_dir(photo)}/{ORIGINAL}{suffix}"
 
 
 def file_url(name: str, *, download_as: str | None = None) -> str:
@@ -41,22 +45,47 @@ def file_url(name: str, *, download_as: str | None = None) -> str:
                 True, download_as
             )
         return default_storage.url(name, parameters=parameters)
+    folder, _, filename = name.rpartition("/")
     expires = (math.floor(time.time() / LOCAL_URL_PERIOD) + 2) * LOCAL_URL_PERIOD
-    token = signing.dumps(
-        {"n": name, "e": expires, "d": download_as}, salt=SALT, compress=True
-    )
-    return reverse("galleries:file", args=[token])
+    # A rendition's token opens every rendition of its photo, never the original:
+    # an original (or a download) gets a token for that one file.
+    only = filename if filename.startswith(ORIGINAL) or download_as else None
+    token = _folder_token(folder, expires, only, download_as)
+    return f"{_local_prefix()}{token}/{filename}"
 
 
-def read_token(token: str) -> tuple[str, str | None] | None:
-    """The file name and download name a local URL grants, or None if it does not."""
+# A page of 1,000 photos asks for 4,000 URLs: a token covers a photo's renditions, so
+# it is signed once per photo (and hour), and the URL prefix is reversed once.
+@lru_cache(maxsize=8192)
+def _folder_token(
+    folder: str, expires: int, only: str | None, download_as: str | None
+) -> str:
+    payload = {"f": folder, "e": expires}
+    if only:
+        payload["o"] = only
+    if download_as:
+        payload["d"] = download_as
+    return signing.dumps(payload, salt=SALT, compress=True)
+
+
+@lru_cache(maxsize=1)
+def _local_prefix() -> str:
+    return reverse("galleries:file", args=["TOKEN", "NAME"]).removesuffix("TOKEN/NAME")
+
+
+def read_token(token: str, filename: str) -> tuple[str, str | None] | None:
+    """The file and download name a local URL grants, or None if it grants nothing."""
     try:
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         return None
-    if payload.get("e", 0) < time.time():
+    if payload.get("e", 0) < time.time() or "/" in filename or filename in {".", ".."}:
         return None
-    return payload["n"], payload.get("d")
+    if payload.get("o", filename) != filename:
+        return None
+    if "o" not in payload and filename.startswith(ORIGINAL):
+        return None
+    return f"{payload['f']}/{filename}", payload.get("d")
 
 
 def delete_files(names: Iterable[str]) -> None:

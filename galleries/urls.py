@@ -18,5 +18,5 @@ urlpatterns = [
     path("<uuid:pk>/photos/sort/", views.photos_sort, name="photos_sort"),
     path("photos/<uuid:pk>/retry/", views.photo_retry, name="photo_retry"),
     path("photos/<uuid:pk>/original/", views.photo_original, name="photo_original"),
-    path("files/<str:token>/", views.serve_file, name="file"),
+    path("files/<str:token>/<str:filename>", views.serve_file, name="file"),
 ]

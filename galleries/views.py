@@ -267,9 +267,9 @@ def photo_original(request: HttpRequest, pk) -> HttpResponse:
 
 
 @require_GET
-def serve_file(request: HttpRequest, token: str) -> HttpResponse:
+def serve_file(request: HttpRequest, token: str, filename: str) -> HttpResponse:
     """Local storage only: a file whose signed URL someone was given."""
-    granted = read_token(token)
+    granted = read_token(token, filename)
     if granted is None or settings.USE_S3:
         raise Http404
     name, download_as = granted

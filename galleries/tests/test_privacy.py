@@ -182,10 +182,24 @@ def test_a_file_url_cannot_be_forged_or_reused_after_expiry(
     (settings.MEDIA_ROOT / "photos" / "secret.jpg").write_bytes(b"secret")
     url = file_url("photos/secret.jpg")
 
+    token = url.split("/")[-2]
     assert client.get(url).status_code == 200
-    assert client.get(url[:-3] + "xx/").status_code == 404
+    assert client.get(url.replace(token, token[:-3] + "xxx")).status_code == 404
+    assert client.get(url.replace("secret.jpg", "..")).status_code == 404
     import time
 
     later = time.time() + 3 * 3600
     monkeypatch.setattr(time, "time", lambda: later)
     assert client.get(url).status_code == 404
+
+
+def test_a_rendition_url_cannot_be_turned_into_the_original(client, settings):
+    folder = settings.MEDIA_ROOT / "photos" / "g" / "p"
+    folder.mkdir(parents=True)
+    (folder / "grid.webp").write_bytes(b"thumb")
+    (folder / "original.jpg").write_bytes(b"full size")
+    url = file_url("photos/g/p/grid.webp")
+
+    assert client.get(url).status_code == 200
+    assert client.get(url.replace("grid.webp", "original.jpg")).status_code == 404
+    assert client.get(file_url("photos/g/p/original.jpg")).status_code == 200
