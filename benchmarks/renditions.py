@@ -1,8 +1,9 @@
 """How fast, how big and how good the photo renditions are.
 
-    python benchmarks/renditions.py [photo ...]      time inspect() and render()
+    python benchmarks/renditions.py [photo ...]
+        time inspect() and render()
     python benchmarks/renditions.py --compare-formats [photo ...]
-                                                      encoder sweep behind docs/renditions.md
+        the encoder sweep behind docs/renditions.md
 
 Timing: with no photo given, a realistic 24-megapixel JPEG (6000x4000, ~8 MB at quality
 92, made from a real camera photo plus sensor-like grain so it compresses like one) is
@@ -43,7 +44,7 @@ SAMPLE_SOURCE = PHOTOS / "camera" / "iphone_hdr_NO.jpg"
 
 
 def make_24mp_jpeg(directory: Path) -> Path:
-    """Upscale a real photo to 6000x4000 and add grain, as a camera's file would have."""
+    """Upscale a real photo to 6000x4000 and add grain, as a camera file would have."""
     with Image.open(SAMPLE_SOURCE) as source:
         photo = ImageOps.exif_transpose(source).convert("RGB")
     width, height = photo.size

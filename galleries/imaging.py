@@ -1,4 +1,4 @@
-"""The imaging core of the photo pipeline: read what a photographer uploads, make renditions.
+"""The imaging core of the photo pipeline: read an upload, make its renditions.
 
 This module deliberately imports nothing from Django, so the rules it enforces can be
 unit-tested and benchmarked on their own (``benchmarks/renditions.py``).
@@ -31,12 +31,12 @@ import os
 import re
 import struct
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageFile
@@ -60,6 +60,7 @@ __all__ = [
 pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 
 PathOrFile = str | os.PathLike[str] | BinaryIO
+_T = TypeVar("_T")
 
 #: 120 megapixels: above every current camera (Fujifilm GFX100 is 102 MP) but far
 #: below what would exhaust a worker: a 120 MP RGB decode is ~480 MB.
@@ -127,7 +128,8 @@ def _not_a_photo() -> ImageRejected:
 
 def _damaged(detail: str) -> ImageRejected:
     return ImageRejected(
-        f"This file is damaged or incomplete ({detail}). Try exporting or uploading it again.",
+        f"This file is damaged or incomplete ({detail}). "
+        "Try exporting or uploading it again.",
         code="damaged",
     )
 
@@ -191,7 +193,7 @@ class RenditionSpec:
 
 
 #: Grid thumbnail, its 2x for dense screens, lightbox preview. The grid gets WebP
-#: (-16..-18 % against JPEG at equal quality) with a JPEG fallback that costs ~5 ms;
+#: (-13..-15 % against JPEG at equal quality) with a JPEG fallback that costs ~5 ms;
 #: the preview is JPEG only, because nothing smaller fits the time budget. Why, with
 #: figures: the comment above _ENCODERS and docs/renditions.md.
 DEFAULT_SPECS: tuple[RenditionSpec, ...] = (
@@ -220,7 +222,8 @@ class Renditions:
     ``placeholder`` is a ``data:`` URI of a 20 px WebP (~150-300 bytes) to inline
     in the page and show blurred while the grid loads; ``color`` is the photo's average
     colour as ``#rrggbb`` for the grid cell background before anything arrives.
-    ``width``/``height`` are the photo's displayed size.
+    ``width``/``height`` are the original photo's size as displayed (after EXIF
+    orientation), not a rendition's.
     """
 
     items: tuple[Rendition, ...]
@@ -245,33 +248,36 @@ class Renditions:
 # Encoder settings (measured; figures in docs/renditions.md)
 # --------------------------------------------------------------------------------------
 
-#: Encoder settings, measured (docs/renditions.md, `benchmarks/renditions.py
-#: --compare-formats`). Every format is tuned to the same perceived quality,
-#: SSIMULACRA2 ~80 ("very high": no difference visible at normal viewing distance),
-#: and then the smaller file at an affordable encode time wins. At equal quality, in
-#: bytes against libjpeg-turbo (median of 6 photos) and encode time per megapixel:
+#: Encoder settings, measured (docs/renditions.md; `benchmarks/renditions.py
+#: --compare-formats`). Each format is tuned to the same perceived quality, a median
+#: SSIMULACRA2 of ~80 ("very high": no difference visible at normal viewing distance),
+#: then the smaller file at an affordable encode time wins. Bytes against
+#: libjpeg-turbo at equal SSIMULACRA2 (median of 6 photos), and encode time:
 #:
-#:                     400 px   800 px   2048 px   ms/MP (one core)
-#:   WebP method 4      -18 %    -16 %     -8 %     ~100-120
-#:   WebP method 0       -6 %     -3 %    +11 %     ~30-40
-#:   AVIF speed 10      -21 %    -21 %    -20 %     ~70-130
-#:   JPEG progressive    -4 %     -4 %     -3 %     ~20 (baseline JPEG: ~8)
+#:                     400 px   800 px   2048 px   ms per megapixel, one core
+#:   WebP method 4      -15 %    -13 %     -7 %     94-120
+#:   WebP method 0       -6 %     +1 %    +10 %     27-42
+#:   AVIF speed 10      -20 %    -19 %    -18 %     78-134
+#:   JPEG progressive    -5 %     -4 %     -3 %     18-23 (baseline JPEG: 7-10)
 #:
-#: - Grid (400, 800): WebP method 4. AVIF is only 3-5 % smaller there at the same
-#:   encode cost, while WebP decodes faster on phones showing a hundred thumbnails and
-#:   reaches every browser since 2020 (Safari 14). A JPEG fallback costs ~5 ms.
-#: - Preview (2048): JPEG only. WebP's fast methods are *bigger* than JPEG at this
-#:   quality; WebP method 4 (-8 %) and AVIF (-20 %) take 200-450 ms for 2.8 MP on one
-#:   core, beyond the whole 300 ms budget for a 24 MP photo. Baseline, not
-#:   progressive: -3 % is not worth 30 ms. No Huffman optimisation: -1 % for 9 ms.
-#: - JPEG needs a higher quality setting at small sizes to score the same
-#:   (q86 ~ q80 at 2048), hence two settings per format: grid-sized and large.
+#: - Grid (400, 800): WebP method 4 + JPEG fallback (~5 ms). AVIF would save another
+#:   ~5 % at the same encode cost, but browsers decode it 30 % slower than WebP
+#:   (12.4 vs 9.5 ms for 800 px here), which a phone scrolling a hundred thumbnails
+#:   pays, and it needs Safari 16.4 where WebP needs Safari 14: a wash, so the more
+#:   compatible one. A spec may still ask for "avif".
+#: - Preview (2048): JPEG only. WebP's fast methods are *bigger* than JPEG here;
+#:   WebP method 4 (-7 %) and AVIF (-18 %) take ~250 ms and ~200-400 ms for 2.8 MP,
+#:   the whole 300 ms budget of a 24 MP photo. Baseline: progressive's -3 % is not
+#:   worth +30 ms, nor Huffman optimisation's -1 % worth +9 ms.
+#: - JPEG needs a higher setting at small sizes for the same score (q85 at 400-800 px
+#:   scores like q77 at 2048 px), hence settings for grid sizes and for large ones.
+#:   The preview gets q80: BICUBIC (below) costs it ~1 point against LANCZOS.
 _LARGE_PIXELS = 1_000_000
 _ENCODERS: dict[str, tuple[dict[str, object], dict[str, object]]] = {
     # format: (options up to _LARGE_PIXELS, options above)
-    "jpeg": ({"quality": 86, "optimize": True}, {"quality": 80}),
-    "webp": ({"quality": 85, "method": 4}, {"quality": 85, "method": 4}),
-    "avif": ({"quality": 75, "speed": 9, "max_threads": 1},) * 2,
+    "jpeg": ({"quality": 85, "optimize": True}, {"quality": 80}),
+    "webp": ({"quality": 85, "method": 4},) * 2,
+    "avif": ({"quality": 72, "speed": 9, "max_threads": 1},) * 2,
 }
 
 #: Resampling. Large reductions happen in the JPEG decoder (draft mode: DCT scaling
@@ -375,6 +381,7 @@ def render(
     largest = max(spec.box for spec in specs)
     limit = max_pixels if max_pixels is not None else _pillow_limit() or 2**63
     with _open(path_or_file, limit) as (image, _fp, _size, fmt):
+        width, height = image.size  # before draft() shrinks it
         target = _fit(image.size, largest)
         if fmt == "jpeg":
             image.draft(image.mode, target)
@@ -396,12 +403,14 @@ def render(
     base = _drop_opaque_alpha(base)
     if orientation in _TRANSPOSE:
         base = base.transpose(_TRANSPOSE[orientation])
+    if orientation >= 5:
+        width, height = height, width
 
     # Derive smaller sizes from the next larger one: each step is a small reduction.
     by_box: dict[int, Image.Image] = {}
     previous = base
     for box in sorted({spec.box for spec in specs}, reverse=True):
-        size = _fit(base.size, box)
+        size = _fit((width, height), box)
         if size != previous.size:
             previous = previous.resize(
                 size, _DERIVED_RESAMPLE, reducing_gap=_DERIVED_REDUCING_GAP
@@ -418,8 +427,8 @@ def render(
         items=items,
         placeholder=_placeholder(smallest),
         color=_average_colour(smallest),
-        width=base.width,
-        height=base.height,
+        width=width,
+        height=height,
     )
 
 
@@ -695,7 +704,8 @@ def _orientation(exif: Image.Exif) -> int:
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-def _safe(getter):  # type: ignore[no-untyped-def]
+def _safe(getter: Callable[[], _T]) -> _T | None:
+    """Run one EXIF access; garbage in any field just makes that field unknown."""
     try:
         return getter()
     except _EXIF_ERRORS:
@@ -775,7 +785,11 @@ _CORPORATE = re.compile(
 
 
 def _camera(make: object, model: object) -> str | None:
-    """ "Canon" + "Canon EOS 40D" is "Canon EOS 40D"; "NIKON CORPORATION" is "Nikon"."""
+    """Make and model as people say them, the make once: "Canon EOS 40D", "Nikon D850".
+
+    EXIF has e.g. Make "NIKON CORPORATION" and Model "NIKON D850"; corporate suffixes
+    go, an all-caps brand is capitalised, and a model repeating the make keeps one.
+    """
     make_text, model_text = _text(make), _text(model)
     if make_text:
         previous = None
@@ -916,7 +930,7 @@ _PROFILE_SPACES = {"RGB": "RGB ", "L": "GRAY", "CMYK": "CMYK"}
 
 @lru_cache(maxsize=32)
 def _transform_for(icc_profile: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
-    """Build (once per distinct profile) the transform to sRGB, or None if not needed."""
+    """The transform to sRGB, built once per profile; None when none is needed."""
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
         space = profile.profile.xcolor_space
@@ -928,12 +942,16 @@ def _transform_for(icc_profile: bytes, mode: str) -> ImageCms.ImageCmsTransform 
     if mode == "RGB" and description.lower().startswith("srgb"):
         return None  # already sRGB: save the work
     try:
+        # NOCACHE: the transform is shared by threads, and measured no slower.
+        # ~19 ns per pixel: ~55 ms on a 2048 px preview, the one cost an Adobe RGB
+        # or Display P3 photo adds to the budget.
         return ImageCms.buildTransform(
             profile,
             _SRGB,
             mode,
             "RGB",
             renderingIntent=ImageCms.Intent.PERCEPTUAL,
+            flags=ImageCms.Flags.NOCACHE,
         )
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return None
