@@ -32,9 +32,8 @@ from galleries.imaging import (
 PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "photos"
 LIMIT = DEFAULT_MAX_PIXELS
 
-pytestmark = pytest.mark.skipif(
-    not PHOTOS.is_dir(), reason=f"the shared sample photos are not at {PHOTOS}"
-)
+# The sample photos are part of the test suite: missing, they fail it, never skip it.
+assert PHOTOS.is_dir(), f"the shared sample photos are not at {PHOTOS}"
 
 
 # ---------------------------------------------------------------------------- helpers
