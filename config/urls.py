@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("galleries/", include("galleries.urls")),
+    path("", include("sharing.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -1,0 +1,212 @@
+"""Share links, the visitors' favourites lists, and what each link was used for."""
+
+import secrets
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from galleries.models import Gallery, GallerySet, Photo
+
+
+def new_link_token() -> str:
+    # 24 random bytes: 192 bits, far beyond guessing; 32 URL-safe characters.
+    return secrets.token_urlsafe(24)
+
+
+def new_list_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_salt() -> str:
+    return secrets.token_hex(32)
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "ShareLinkQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(gallery__owner=user)
+
+
+class ShareLink(models.Model):
+    """One way into a gallery for people without an account: /s/<token>/."""
+
+    class Downloads(models.TextChoices):
+        NONE = "none", "No downloads"
+        WEB = "web", "Web size (2048 px)"
+        ORIGINAL = "original", "Originals"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    gallery = models.ForeignKey(
+        Gallery, on_delete=models.CASCADE, related_name="share_links"
+    )
+    label = models.CharField(max_length=100, help_text='Who it is for, e.g. "Couple".')
+    token = models.CharField(max_length=64, unique=True, default=new_link_token)
+    # A Django password hash; empty means no password.
+    password = models.CharField(max_length=128, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    # Empty means every set, including sets added later.
+    sets = models.ManyToManyField(GallerySet, blank=True, related_name="share_links")
+    downloads = models.CharField(
+        max_length=10, choices=Downloads.choices, default=Downloads.WEB
+    )
+    favourites_enabled = models.BooleanField(default=True)
+    favourites_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text='e.g. "choose up to 40"; empty for no limit.'
+    )
+    favourites_require_email = models.BooleanField(default=False)
+    welcome_message = models.TextField(blank=True)
+    last_visited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        """ "disabled", "expired" or "active", as the owner sees it at a glance."""
+        if not self.is_active:
+            return "disabled"
+        if self.is_expired:
+            return "expired"
+        return "active"
+
+    @property
+    def allows_web_downloads(self) -> bool:
+        return self.downloads in {self.Downloads.WEB, self.Downloads.ORIGINAL}
+
+    @property
+    def allows_original_downloads(self) -> bool:
+        return self.downloads == self.Downloads.ORIGINAL
+
+    def visible_sets(self) -> models.QuerySet[GallerySet]:
+        """The sets a visitor of this link sees, in the gallery's order."""
+        chosen = self.sets.all()
+        sets = GallerySet.objects.filter(gallery_id=self.gallery_id)
+        if chosen.exists():
+            sets = sets.filter(id__in=chosen.values("id"))
+        return sets.order_by("position", "name")
+
+    def visible_photos(self) -> models.QuerySet[Photo]:
+        """Ready photos of the visible sets: never one processing, failed, or hidden."""
+        photos = Photo.objects.ready().filter(gallery_id=self.gallery_id)
+        if self.sets.exists():
+            photos = photos.filter(photo_set__in=self.sets.all())
+        return photos.order_by("photo_set__position", "position", "uploaded_at")
+
+
+class FavouriteList(models.Model):
+    """One visitor's picks on one link; several people can keep their own."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    link = models.ForeignKey(
+        ShareLink, on_delete=models.CASCADE, related_name="favourite_lists"
+    )
+    name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    # The private key to the list: kept in the visitor's session, and mailed to them
+    # so they can resume on another device.
+    token = models.CharField(max_length=64, unique=True, default=new_list_token)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.link})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Favourite(models.Model):
+    favourite_list = models.ForeignKey(
+        FavouriteList, on_delete=models.CASCADE, related_name="items"
+    )
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["favourite_list", "photo"], name="sharing_one_heart_per_photo"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.favourite_list.name}: {self.photo_id}"
+
+
+class LinkDay(models.Model):
+    """What one link was used for on one day (UTC)."""
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
+    downloads = models.PositiveIntegerField(default=0)
+    zip_downloads = models.PositiveIntegerField(default=0)
+    lists_started = models.PositiveIntegerField(default=0)
+    lists_submitted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "day"], name="sharing_one_row_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link} on {self.day}"
+
+
+class Visitor(models.Model):
+    """A visitor seen on a link on a day, known only by a hash with a daily salt.
+
+    The salt is random and thrown away after its day, so yesterday's hashes cannot be
+    matched to anyone, not even by us.
+    """
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "day", "digest"], name="sharing_one_visitor_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digest[:8]} on {self.day}"
+
+
+class DailySalt(models.Model):
+    day = models.DateField(primary_key=True)
+    salt = models.CharField(max_length=64, default=new_salt)
+
+    def __str__(self) -> str:
+        return str(self.day)

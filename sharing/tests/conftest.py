@@ -1,0 +1,49 @@
+import pytest
+
+from galleries.models import GallerySet
+from galleries.tests.factories import GalleryFactory, ReadyPhotoFactory
+from sharing.tests.factories import ShareLinkFactory
+
+LINK_PASSWORD = "open sesame"
+
+
+@pytest.fixture
+def gallery(owner):
+    """A shared wedding: "Ceremony" with three photos and "Reception" with two."""
+    gallery = GalleryFactory(
+        owner=owner, title="Anna & Ben", sets=["Ceremony", "Reception"]
+    )
+    ceremony, reception = gallery.sets.all()
+    for _ in range(3):
+        ReadyPhotoFactory(gallery=gallery, photo_set=ceremony)
+    for _ in range(2):
+        ReadyPhotoFactory(gallery=gallery, photo_set=reception)
+    return gallery
+
+
+@pytest.fixture
+def ceremony(gallery) -> GallerySet:
+    return gallery.sets.get(name="Ceremony")
+
+
+@pytest.fixture
+def reception(gallery) -> GallerySet:
+    return gallery.sets.get(name="Reception")
+
+
+@pytest.fixture
+def link(gallery):
+    """An open link: no password, every set, web-size downloads, favourites on."""
+    return ShareLinkFactory(gallery=gallery, label="Couple")
+
+
+@pytest.fixture
+def locked_link(gallery):
+    return ShareLinkFactory(gallery=gallery, label="Guests", secret=LINK_PASSWORD)
+
+
+@pytest.fixture
+def other_gallery(stranger):
+    gallery = GalleryFactory(owner=stranger, title="Someone else's")
+    ReadyPhotoFactory(gallery=gallery)
+    return gallery

@@ -1,0 +1,49 @@
+from django.urls import path
+
+from sharing.views import downloads, favourites, owner, public
+
+app_name = "sharing"
+
+urlpatterns = [
+    # The photographer's side: links and the lists their visitors sent.
+    path("galleries/<uuid:pk>/links/", owner.link_list, name="links"),
+    path("galleries/<uuid:pk>/links/new/", owner.link_create, name="link_create"),
+    path("links/<uuid:pk>/", owner.link_detail, name="link_detail"),
+    path("links/<uuid:pk>/edit/", owner.link_edit, name="link_edit"),
+    path("links/<uuid:pk>/toggle/", owner.link_toggle, name="link_toggle"),
+    path("links/<uuid:pk>/delete/", owner.link_delete, name="link_delete"),
+    path("links/<uuid:pk>/qr.svg", owner.link_qr, name="link_qr"),
+    path("lists/<uuid:pk>/", owner.list_detail, name="list_detail"),
+    path("lists/<uuid:pk>/reopen/", owner.list_reopen, name="list_reopen"),
+    path("lists/<uuid:pk>/delete/", owner.list_delete, name="list_delete"),
+    path("lists/<uuid:pk>/export.csv", owner.list_csv, name="list_csv"),
+    path("lists/<uuid:pk>/lightroom.txt", owner.list_lightroom, name="list_lightroom"),
+    # The visitor's side: /s/<token>/ and below. No account needed.
+    path("s/<str:token>/", public.gallery, name="gallery"),
+    path("s/<str:token>/unlock/", public.unlock, name="unlock"),
+    path("s/<str:token>/p/<uuid:photo>/", public.photo, name="photo"),
+    path(
+        "s/<str:token>/p/<uuid:photo>/download/",
+        downloads.photo_download,
+        name="photo_download",
+    ),
+    path("s/<str:token>/zip/", downloads.zip_download, name="zip"),
+    path("s/<str:token>/favourites/", favourites.my_list, name="favourites"),
+    path("s/<str:token>/favourites/start/", favourites.start, name="favourites_start"),
+    path(
+        "s/<str:token>/favourites/submit/",
+        favourites.submit,
+        name="favourites_submit",
+    ),
+    path(
+        "s/<str:token>/favourites/<uuid:photo>/",
+        favourites.toggle,
+        name="favourite_toggle",
+    ),
+    path(
+        "s/<str:token>/favourites/<uuid:photo>/note/",
+        favourites.note,
+        name="favourite_note",
+    ),
+    path("s/<str:token>/l/<str:list_token>/", favourites.resume, name="list_resume"),
+]
