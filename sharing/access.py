@@ -9,6 +9,7 @@
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
+from django.core import signing
 from django.core.cache import cache
 from django.http import Http404
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -19,6 +20,10 @@ from sharing.models import ShareLink
 PASSWORD_ATTEMPTS = 10
 PASSWORD_WINDOW = 15 * 60
 SESSION_KEY = "share_unlocks"
+# Apps without cookies send the unlock as a header instead (see `access_token`).
+ACCESS_HEADER = "X-Share-Access"
+ACCESS_TOKEN_MAX_AGE = 30 * 24 * 3600
+ACCESS_TOKEN_SALT = "sharing.access"
 
 
 class LinkExpired(Exception):
@@ -92,10 +97,14 @@ def check_link_password(link: ShareLink, password: str, address: str) -> bool:
 
 
 def is_unlocked(request, link: ShareLink) -> bool:
+    """True for a link without password, or one unlocked by this browser session or
+    by a valid access token in the request's X-Share-Access header."""
     if not link.has_password:
         return True
     held = request.session.get(SESSION_KEY, {}).get(str(link.id))
-    return bool(held) and constant_time_compare(held, unlock_key(link))
+    if held and constant_time_compare(held, unlock_key(link)):
+        return True
+    return _holds_access_token(request, link)
 
 
 def unlock(request, link: ShareLink, password: str) -> bool:
@@ -106,6 +115,34 @@ def unlock(request, link: ShareLink, password: str) -> bool:
     unlocks[str(link.id)] = unlock_key(link)
     request.session[SESSION_KEY] = unlocks
     return True
+
+
+# --- Apps: a signed access token in a header --------------------------------------------
+
+
+def access_token(link: ShareLink) -> str:
+    """What an app sends as X-Share-Access once unlocked: the same key a session holds,
+    signed and dated, so it ends with a password change or after 30 days."""
+    return signing.dumps(
+        {"l": str(link.id), "k": unlock_key(link)}, salt=ACCESS_TOKEN_SALT
+    )
+
+
+def _holds_access_token(request, link: ShareLink) -> bool:
+    token = request.META.get("HTTP_X_SHARE_ACCESS", "")
+    if not token:
+        return False
+    try:
+        payload = signing.loads(
+            token, salt=ACCESS_TOKEN_SALT, max_age=ACCESS_TOKEN_MAX_AGE
+        )
+    except signing.BadSignature:
+        return False
+    return (
+        isinstance(payload, dict)
+        and payload.get("l") == str(link.id)
+        and constant_time_compare(str(payload.get("k", "")), unlock_key(link))
+    )
 
 
 # --- What a link shows ------------------------------------------------------------------
