@@ -8,7 +8,7 @@ signature, served by `serve_file`.
 
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import PurePosixPath
 
@@ -93,6 +93,41 @@ def delete_files(names: Iterable[str]) -> None:
     for name in names:
         if name:
             default_storage.delete(name)
+
+
+#: How much of a stored file is held in memory at once while it is read through.
+CHUNK_SIZE = 1024 * 1024
+
+
+def read_chunks(name: str, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """A stored file's bytes, a chunk at a time, on the local disk or S3 alike.
+
+    Nothing is opened until the first chunk is asked for, so a list of these costs
+    nothing until it is read. A missing file raises FileNotFoundError then.
+    (django-storages' own S3 file would fetch the whole object into memory first.)
+    """
+    if settings.USE_S3:
+        yield from _read_s3_chunks(name, chunk_size)
+        return
+    with default_storage.open(name, "rb") as handle:
+        while chunk := handle.read(chunk_size):
+            yield chunk
+
+
+def _read_s3_chunks(name: str, chunk_size: int) -> Iterator[bytes]:
+    from botocore.exceptions import ClientError
+
+    client = default_storage.connection.meta.client
+    try:
+        body = client.get_object(Bucket=default_storage.bucket_name, Key=name)["Body"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+            raise FileNotFoundError(name) from error
+        raise
+    try:
+        yield from body.iter_chunks(chunk_size)
+    finally:
+        body.close()
 
 
 def rendition_urls(photo) -> dict[str, str]:

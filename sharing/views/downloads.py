@@ -1,11 +1,173 @@
-"""Not built yet: filled in by its own change."""
+"""Downloads through a share link: one photo, or a ZIP of the gallery, a set, or the
+visitor's favourites.
 
-from django.http import Http404
+A single photo is a redirect to a short-lived signed URL: on S3 the bucket sends the
+bytes itself, named by its Content-Disposition, and our workers never carry them.
+A ZIP is streamed while it is built (see sharing/zips.py). Streaming holds a worker
+thread for the whole download, so production runs gunicorn with threaded (gthread)
+workers: the other threads keep serving while one waits on a slow client.
+"""
+
+import functools
+import uuid
+from collections.abc import Iterator
+
+from django.db import connections
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.utils.http import content_disposition_header, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from galleries.filestore import file_url
+from sharing import access, analytics, zips
+from sharing.models import FavouriteList, ShareLink
+
+#: Where the favourites views keep each visitor's own list: {str(link.id): list token}.
+LISTS_SESSION_KEY = "favourite_lists"
+
+NO_DOWNLOADS = "This gallery's link does not allow downloads."
+WEB_ONLY = "This gallery's link allows web-size downloads only, not originals."
 
 
-def photo_download(request, *args, **kwargs):
-    raise Http404
+def _text(message: str, response_class=HttpResponse) -> HttpResponse:
+    return response_class(message, content_type="text/plain; charset=utf-8")
 
 
-def zip_download(request, *args, **kwargs):
-    raise Http404
+def _expired(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    try:
+        return render(
+            request,
+            "sharing/public/expired.html",
+            {"link": link, "gallery": link.gallery},
+            status=410,
+        )
+    except TemplateDoesNotExist:
+        response = _text("This gallery has expired. Please contact your photographer.")
+        response.status_code = 410
+        return response
+
+
+def _through_link(view):
+    """Gate a visitor's view: 404 for a missing or disabled link, 410 for an expired
+    one, the password page for a locked one; the view gets the link."""
+
+    @functools.wraps(view)
+    def gated(request: HttpRequest, token: str, **kwargs) -> HttpResponse:
+        try:
+            link = access.get_link(token)
+        except access.LinkExpired as expired:
+            return _expired(request, expired.link)
+        if not access.is_unlocked(request, link):
+            unlock = reverse("sharing:unlock", args=[token])
+            return redirect(f"{unlock}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, link, **kwargs)
+
+    return gated
+
+
+def _uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404 from None
+
+
+@require_safe
+@never_cache
+@_through_link
+def photo_download(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
+    photo = access.visible_photo(link, photo)
+    best = "original" if link.allows_original_downloads else "web"
+    size = request.GET.get("size", best)
+    if size not in {"web", "original"}:
+        return _text('Ask for size "web" or "original".', HttpResponseBadRequest)
+    if not link.allows_web_downloads:
+        return _text(NO_DOWNLOADS, HttpResponseForbidden)
+    original = size == "original"
+    if original and not link.allows_original_downloads:
+        return _text(WEB_ONLY, HttpResponseForbidden)
+    stored = zips.stored_file(photo, original=original)
+    if stored is None:
+        raise Http404
+    if request.method == "GET":
+        analytics.count(link, "downloads")
+    return redirect(
+        file_url(stored[0], download_as=zips.photo_filename(photo, original=original))
+    )
+
+
+def _visitors_list(request: HttpRequest, link: ShareLink, list_id: str):
+    """The favourites list this browser keeps on this link, or 404: never someone
+    else's, even with its id."""
+    held = request.session.get(LISTS_SESSION_KEY, {}).get(str(link.id))
+    favourite_list = FavouriteList.objects.filter(link=link, pk=_uuid(list_id)).first()
+    if not held or favourite_list is None:
+        raise Http404
+    if not constant_time_compare(held, favourite_list.token):
+        raise Http404
+    return favourite_list
+
+
+@require_safe
+@never_cache
+@_through_link
+def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    """The whole gallery, ?set=<id> one set, or ?list=<id> the visitor's favourites."""
+    if not link.allows_web_downloads:
+        return _text(NO_DOWNLOADS, HttpResponseForbidden)
+    photos = link.visible_photos().select_related("photo_set")
+    named = []
+    if "set" in request.GET:
+        chosen = link.visible_sets().filter(pk=_uuid(request.GET["set"])).first()
+        if chosen is None:
+            raise Http404
+        photos = photos.filter(photo_set=chosen)
+        named.append(chosen.name)
+    if "list" in request.GET:
+        favourite_list = _visitors_list(request, link, request.GET["list"])
+        photos = photos.filter(id__in=favourite_list.items.values("photo_id"))
+        named.append("Favourites")
+    files = zips.entries(photos, originals=link.allows_original_downloads)
+    if not files:
+        return _text("There are no photos to download here yet.", HttpResponseNotFound)
+
+    archive = zips.archive(files)
+    if request.method == "HEAD":
+        # Download managers ask first; answering must not read the whole gallery.
+        response = HttpResponse(content_type="application/zip")
+    else:
+        analytics.count(link, "zip_downloads")
+        response = StreamingHttpResponse(
+            _without_database(archive), content_type="application/zip"
+        )
+    response["Content-Length"] = str(len(archive))
+    response["Content-Disposition"] = content_disposition_header(
+        True, zips.archive_filename(link.gallery.title, *named)
+    )
+    # Entries carry the time they are sent, so no two downloads are byte-identical:
+    # a resumed range would not fit what came before.
+    response["Accept-Ranges"] = "none"
+    # Ask a reverse proxy (nginx) to pass the stream on, not spool it to its disk.
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _without_database(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Stream without holding a database connection for the minutes a large ZIP takes:
+    everything needed was read before the first byte."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+    yield from chunks
