@@ -1,0 +1,194 @@
+"""How long the server takes to answer a visitor of a gallery with 1,000 photos.
+
+    .venv/bin/python benchmarks/public_gallery.py [--photos 1000] [--runs 50]
+        [--database-url sqlite:///...]
+
+What it measures: the public gallery page (`sharing:gallery`, /s/<token>/: cover, sets,
+the first page of the grid), the next page of the grid as the page's script fetches it,
+and one photo's own page, each answered in-process by Django's test client through the
+whole middleware stack: the time from request to complete response (view, queries,
+template, signed URLs for every picture, analytics counting), the number of SQL queries
+and the bytes of HTML. Neither network nor browser is in these figures: bin/lighthouse
+measures what a phone sees.
+
+How: a gallery of --photos ready photos with real files and an open share link is seeded
+once with `seed_gallery` (reused on later runs) in a database of its own,
+var/benchmarks/public_gallery/ (SQLite unless --database-url names another, e.g. the
+PostgreSQL of bin/services), with production settings (DEBUG off). Each page is fetched
+5 times to warm up, then --runs times: median, 95th percentile and fastest, in ms.
+
+"cold" repeats the first page with the cache of signed file URLs emptied before each
+request: what the first visitor of the hour costs a freshly started worker (local
+storage signs a token per photo and caches it for the hour; on S3 every URL is
+presigned on each request, so S3 figures are always "cold").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+TOKEN = "benchmark-public-gallery"
+WORK = REPO / "var" / "benchmarks" / "public_gallery"
+# How the page's own script asks for the next page of the grid.
+FRAGMENT_HEADERS = {"HTTP_ACCEPT": "text/html", "HTTP_X_REQUESTED_WITH": "fetch"}
+
+
+@dataclass
+class Figures:
+    label: str
+    times_ms: list[float]
+    queries: int
+    size: int
+
+    def row(self) -> str:
+        times = sorted(self.times_ms)
+        p95 = statistics.quantiles(times, n=100, method="inclusive")[94]
+        return (
+            f"  {self.label:<22} {statistics.median(times):8.1f} {p95:8.1f} "
+            f"{times[0]:8.1f} {self.queries:8d} {self.size / 1024:9.0f}"
+        )
+
+
+def configure(database_url: str) -> None:
+    """Production settings, less HTTPS, on a database and media folder of our own."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_READ_DOT_ENV_FILE": "false",
+            "DEBUG": "false",
+            "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
+            "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(WORK / "media"),
+            "CELERY_TASK_ALWAYS_EAGER": "true",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    import django
+
+    django.setup()
+
+
+def measure(client, url: str, runs: int, label: str, before=None, **headers):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(5):
+        response = client.get(url, **headers)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered HTTP {response.status_code}, not 200.")
+    times = []
+    for _ in range(runs):
+        if before:
+            before()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url, **headers)
+            content = response.content  # a streamed body counts too
+            times.append((time.perf_counter() - started) * 1000)
+    return Figures(label, times, len(queries), len(content)), content.decode()
+
+
+def next_page_url(html: str) -> str | None:
+    """The grid's next page as the page links to it (rel="next" or data-next)."""
+    for pattern in (
+        r'<(?:a|link)\b[^>]*\brel="next"[^>]*\bhref="([^"]+)"',
+        r'<(?:a|link)\b[^>]*\bhref="([^"]+)"[^>]*\brel="next"',
+        r'\bdata-next(?:-url)?="([^"]+)"',
+    ):
+        match = re.search(pattern, html)
+        if match:
+            return unescape(match.group(1))
+    return None
+
+
+def photo_page_url(html: str, token: str) -> str | None:
+    match = re.search(rf'href="(/s/{re.escape(token)}/p/[0-9a-f-]{{36}}/)"', html)
+    return match.group(1) if match else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--photos", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCHMARK_DATABASE_URL", f"sqlite:///{WORK / 'db.sqlite3'}"
+        ),
+    )
+    args = parser.parse_args()
+    configure(args.database_url)
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from galleries import filestore
+
+    call_command("migrate", verbosity=0)
+    call_command(
+        "seed_gallery",
+        photos=args.photos,
+        link_token=TOKEN,
+        email="benchmark@proofsheet.local",
+        title=f"Benchmark gallery ({args.photos})",
+    )
+
+    client = Client()
+    url = reverse("sharing:gallery", args=[TOKEN])
+    rows = []
+    first, html = measure(client, url, args.runs, "first page")
+    rows.append(first)
+    shown = len(set(re.findall(rf"/s/{TOKEN}/p/([0-9a-f-]{{36}})/", html)))
+    rows.append(
+        measure(
+            client,
+            url,
+            args.runs,
+            "first page, cold",
+            before=filestore._folder_token.cache_clear,
+        )[0]
+    )
+    following = next_page_url(html)
+    if following:
+        rows.append(
+            measure(client, following, args.runs, "next page", **FRAGMENT_HEADERS)[0]
+        )
+    photo = photo_page_url(html, TOKEN)
+    if photo:
+        rows.append(measure(client, photo, args.runs, "a photo's page")[0])
+
+    database = connection.vendor
+    storage = "S3" if os.environ.get("AWS_STORAGE_BUCKET_NAME") else "local disk"
+    print(
+        f"\nPublic gallery of {args.photos:,} photos: {url}\n"
+        f"  first page shows {shown} photos; next page: {following or 'none found'}\n"
+        f"  Python {platform.python_version()}, {database}, {storage}, "
+        f"{os.cpu_count()} cores; {args.runs} runs after 5 to warm up\n"
+    )
+    print(
+        f"  {'':<22} {'median':>8} {'p95':>8} {'fastest':>8} {'queries':>8} "
+        f"{'KiB HTML':>9}"
+    )
+    print("\n".join(row.row() for row in rows))
+
+
+if __name__ == "__main__":
+    main()
