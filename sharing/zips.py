@@ -111,9 +111,21 @@ def _unique(path: str, taken: set[str]) -> str:
     return candidate
 
 
+#: What `entries` reads of each photo: load only these for a gallery of thousands.
+PHOTO_FIELDS = (
+    "id",
+    "original",
+    "original_filename",
+    "size",
+    "renditions",
+    "photo_set_id",
+    "photo_set__name",
+)
+
+
 def entries(photos: Iterable[Photo], *, originals: bool) -> list[Entry]:
     """The archive's files, in the order given; one folder per set when the photos
-    come from several sets (photos need `photo_set` loaded)."""
+    come from several sets (photos need `photo_set` loaded, see PHOTO_FIELDS)."""
     photos = list(photos)
     folders = len({photo.photo_set_id for photo in photos}) > 1
     folder_names: dict = {}

@@ -325,6 +325,19 @@ def test_a_missing_file_stops_the_zip_short_of_its_length_and_is_logged(
     assert lost.original.name in caplog.text
 
 
+def test_a_zip_of_a_large_gallery_costs_a_fixed_number_of_queries(
+    client, originals_link, ceremony, django_assert_max_num_queries
+):
+    for _ in range(60):
+        ReadyPhotoFactory(gallery=originals_link.gallery, photo_set=ceremony)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(_zip_url(originals_link))
+
+    assert response.status_code == 200
+    assert int(response["Content-Length"]) > 65 * 1_000_000
+
+
 def test_asking_for_the_zip_head_only_answers_its_size_without_counting(
     client, originals_link, files
 ):

@@ -127,7 +127,7 @@ def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The whole gallery, ?set=<id> one set, or ?list=<id> the visitor's favourites."""
     if not link.allows_web_downloads:
         return _text(NO_DOWNLOADS, HttpResponseForbidden)
-    photos = link.visible_photos().select_related("photo_set")
+    photos = link.visible_photos().select_related("photo_set").only(*zips.PHOTO_FIELDS)
     named = []
     if "set" in request.GET:
         chosen = link.visible_sets().filter(pk=_uuid(request.GET["set"])).first()
