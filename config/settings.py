@@ -297,7 +297,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"register": "10/hour"},
+    # "share": each visitor address on the public share-link API (a phone scrolling
+    # a 2,000-photo gallery needs ~20 pages; a venue's guests may share one address).
+    "DEFAULT_THROTTLE_RATES": {"register": "10/hour", "share": "600/minute"},
 }
 
 SIMPLE_JWT = {

@@ -7,6 +7,7 @@ from config import health, views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("galleries.api.urls")),
+    path("", include("sharing.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

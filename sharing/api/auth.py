@@ -1,0 +1,94 @@
+"""Who may use a share link through the API, and how they say so.
+
+The gate is the pages' own (`sharing.access`): a missing or disabled link is 404, an
+expired one 410, a password link needs an unlock. A browser's session unlock counts, so
+the browsable API works; an app sends the signed token `POST .../unlock/` gave it as
+`X-Share-Access: <token>`. That token only means something next to its link, so it is
+checked by `shared_link` against the link in the URL, not here in authentication.
+"""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions, status
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+from rest_framework.throttling import ScopedRateThrottle
+
+from sharing import access
+from sharing.models import ShareLink
+
+
+class LinkExpired(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "expired"
+    default_detail = (
+        "This gallery has expired. Please contact your photographer if you still "
+        "need it."
+    )
+
+
+class PasswordRequired(exceptions.NotAuthenticated):
+    """401, with nothing of the gallery: not even its title."""
+
+    default_code = "password_required"
+    default_detail = (
+        "This gallery is protected by a password. Unlock it with POST "
+        f".../unlock/ and send the token it gives as the {access.ACCESS_HEADER} header."
+    )
+
+
+class TooManyPasswords(exceptions.Throttled):
+    def __init__(self, error: access.TooManyAttempts):
+        # Throttled would append its own "Expected available in..." to our sentence.
+        super().__init__(detail=str(error))
+        self.wait = error.retry_after
+
+
+class ShareAccessAuthentication(BaseAuthentication):
+    """Names the X-Share-Access header for the schema and the 401 challenge.
+
+    It never logs anyone in: visitors have no account, and what the token unlocks is
+    one link, which `shared_link` checks.
+    """
+
+    def authenticate(self, request: Request):
+        return None
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'ShareAccess realm="gallery"'
+
+
+class ShareAccessScheme(OpenApiAuthenticationExtension):
+    target_class = ShareAccessAuthentication
+    name = "shareAccess"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": access.ACCESS_HEADER,
+            "description": (
+                "Only for password-protected share links: the `access_token` from "
+                "`POST /api/v1/share/{token}/unlock/`. It opens that one link for 30 "
+                "days, and stops working as soon as the photographer changes or "
+                "removes the password. Links without a password need nothing; a "
+                "browser session that unlocked the link also works."
+            ),
+        }
+
+
+class ShareRateThrottle(ScopedRateThrottle):
+    """Per visitor address, counted the way the rest of sharing sees addresses."""
+
+    def get_ident(self, request: Request) -> str:
+        return access.client_address(request)
+
+
+def shared_link(request: Request, token: str, *, unlocked: bool = True) -> ShareLink:
+    """The link a visitor may use, or the API's 404 / 410 / 401."""
+    try:
+        link = access.get_link(token)
+    except access.LinkExpired as expired:
+        raise LinkExpired() from expired
+    if unlocked and not access.is_unlocked(request, link):
+        raise PasswordRequired()
+    return link

@@ -1,0 +1,341 @@
+"""A share link's gallery as JSON, for visitors without an account: enough for an app
+to show the gallery, unlock it, download from it and keep favourites, from the API alone.
+
+Every endpoint goes through the pages' gate (`sharing.access`): a missing or disabled
+link is 404 (the same body for both), an expired one 410, and a password link answers
+401 `password_required`, showing nothing of the gallery, until it is unlocked.
+"""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, mixins, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from galleries.models import Photo
+from sharing import access, analytics, services
+from sharing.api import serializers as s
+from sharing.api.auth import (
+    ShareAccessAuthentication,
+    ShareRateThrottle,
+    TooManyPasswords,
+    shared_link,
+)
+from sharing.models import Favourite, FavouriteList, ShareLink
+
+TOKEN = OpenApiParameter(
+    "token",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The share link's token, as in its web address /s/<token>/.",
+)
+LIST_TOKEN = OpenApiParameter(
+    "list_token",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The favourites list's private token, as returned when it was "
+    "started (never its id).",
+)
+# What any endpoint behind the gate may answer besides its own responses.
+GATE_ERRORS = {401: s.PasswordRequiredError, 410: s.LinkGoneError}
+FAVOURITES_ERRORS = {**GATE_ERRORS, 403: s.FavouritesOffError}
+
+
+class FavouritesDisabled(exceptions.PermissionDenied):
+    default_code = "favourites_disabled"
+    default_detail = "Favourites are turned off for this gallery."
+
+
+class ListSubmitted(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "list_submitted"
+    default_detail = (
+        "This list has been sent to the photographer, so it can no longer change."
+    )
+
+
+class SharedPhotoPagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ShareAPIView(generics.GenericAPIView):
+    authentication_classes = [ShareAccessAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [ShareRateThrottle]
+    throttle_scope = "share"
+    pagination_class = None
+
+    def get_link(self) -> ShareLink:
+        if not hasattr(self, "_link"):
+            self._link = shared_link(self.request, self.kwargs["token"])
+        return self._link
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["link"] = self.get_link()
+        return context
+
+
+def _cover(link: ShareLink) -> Photo | None:
+    """The gallery's cover if this link shows it, else the link's first photo."""
+    photos = link.visible_photos()
+    cover = photos.filter(pk=link.gallery.cover_id).first()
+    return cover or photos.first()
+
+
+class SharedGalleryView(ShareAPIView):
+    serializer_class = s.SharedGallerySerializer
+
+    @extend_schema(
+        summary="The gallery behind a share link",
+        description="Title, cover, sets and what the link allows. Counts a view.",
+        parameters=[TOKEN],
+        responses={200: s.SharedGallerySerializer, **GATE_ERRORS},
+    )
+    def get(self, request: Request, token: str) -> Response:
+        link = self.get_link()
+        analytics.record_view(
+            link,
+            address=access.client_address(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        ready = Q(photos__status=Photo.Status.READY)
+        context = {
+            **self.get_serializer_context(),
+            "sets": list(
+                link.visible_sets().annotate(photo_count=Count("photos", filter=ready))
+            ),
+            "cover": _cover(link),
+        }
+        return Response(s.SharedGallerySerializer(link, context=context).data)
+
+
+class UnlockView(ShareAPIView):
+    # Unlocking needs no credentials, so the schema lists none.
+    authentication_classes: list = []
+    serializer_class = s.UnlockSerializer
+
+    @extend_schema(
+        summary="Unlock a password-protected link",
+        description="Answers an access token for the X-Share-Access header, and "
+        "unlocks this browser session too. Wrong passwords are limited per link and "
+        "address: after 10 in 15 minutes, 429.",
+        parameters=[TOKEN],
+        request=s.UnlockSerializer,
+        responses={200: s.UnlockResponseSerializer, 410: s.LinkGoneError},
+    )
+    def post(self, request: Request, token: str) -> Response:
+        link = shared_link(request, token, unlocked=False)
+        payload = s.UnlockSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        if not link.has_password:
+            raise exceptions.ValidationError(
+                {"password": "This gallery has no password: the link alone opens it."},
+                code="no_password",
+            )
+        try:
+            right = access.unlock(request, link, payload.validated_data["password"])
+        except access.TooManyAttempts as error:
+            raise TooManyPasswords(error) from error
+        if not right:
+            raise exceptions.ValidationError(
+                {"password": "That is not the password of this gallery."},
+                code="wrong_password",
+            )
+        body = {
+            "access_token": access.access_token(link),
+            "header": access.ACCESS_HEADER,
+            "expires_at": timezone.now()
+            + datetime.timedelta(seconds=access.ACCESS_TOKEN_MAX_AGE),
+        }
+        return Response(s.UnlockResponseSerializer(body).data)
+
+
+class SharedPhotoListView(mixins.ListModelMixin, ShareAPIView):
+    serializer_class = s.SharedPhotoSerializer
+    pagination_class = SharedPhotoPagination
+
+    def get_queryset(self):
+        link = self.get_link()
+        photos = link.visible_photos()
+        query = s.PhotoFilterSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        set_id = query.validated_data.get("set")
+        if set_id:
+            if not link.visible_sets().filter(pk=set_id).exists():
+                raise exceptions.ValidationError(
+                    {"set": "This gallery has no such set."}, code="not_found"
+                )
+            photos = photos.filter(photo_set_id=set_id)
+        return photos
+
+    @extend_schema(
+        summary="The photos a share link shows, in order",
+        description="Only ready photos of the sets the link shows.",
+        parameters=[
+            TOKEN,
+            OpenApiParameter("set", OpenApiTypes.UUID, description="Only this set"),
+        ],
+        responses={200: s.SharedPhotoSerializer(many=True), **GATE_ERRORS},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return self.list(request, *args, **kwargs)
+
+
+class SharedPhotoView(ShareAPIView):
+    serializer_class = s.SharedPhotoSerializer
+
+    @extend_schema(
+        summary="One photo of a share link",
+        description="404 for a photo of another gallery, of a set the link hides, "
+        "or not ready.",
+        parameters=[TOKEN],
+        responses={200: s.SharedPhotoSerializer, **GATE_ERRORS},
+    )
+    def get(self, request: Request, token: str, photo) -> Response:
+        found = access.visible_photo(self.get_link(), photo)
+        return Response(self.get_serializer(found).data)
+
+
+# --- Favourites ---------------------------------------------------------------------
+
+
+class FavouritesView(ShareAPIView):
+    serializer_class = s.SharedFavouriteListSerializer
+
+    def require_favourites(self) -> ShareLink:
+        link = self.get_link()
+        if not link.favourites_enabled:
+            raise FavouritesDisabled()
+        return link
+
+    def get_list(self, *, with_items: bool = True) -> FavouriteList:
+        link = self.get_link()
+        lists = FavouriteList.objects.filter(link=link, token=self.kwargs["list_token"])
+        if with_items:
+            items = Favourite.objects.order_by("created_at")
+            lists = lists.prefetch_related(Prefetch("items", queryset=items))
+        favourite_list = lists.first()
+        if favourite_list is None:
+            raise Http404
+        favourite_list.link = link
+        return favourite_list
+
+
+class ListStartView(FavouritesView):
+    @extend_schema(
+        summary="Start a favourites list",
+        description="Answers the list with its private token: use it in the list's "
+        "URLs. With an email, the visitor is also mailed a link to resume the list "
+        "on another device.",
+        parameters=[TOKEN],
+        request=s.ListStartSerializer,
+        responses={201: s.SharedFavouriteListSerializer, **FAVOURITES_ERRORS},
+    )
+    def post(self, request: Request, token: str) -> Response:
+        link = self.require_favourites()
+        payload = s.ListStartSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        favourite_list = services.list_start(link=link, **payload.validated_data)
+        return Response(
+            self.get_serializer(favourite_list).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ListView(FavouritesView):
+    @extend_schema(
+        summary="A favourites list, with its hearted photos",
+        parameters=[TOKEN, LIST_TOKEN],
+        responses={200: s.SharedFavouriteListSerializer, **GATE_ERRORS},
+    )
+    def get(self, request: Request, token: str, list_token: str) -> Response:
+        return Response(self.get_serializer(self.get_list()).data)
+
+
+class HeartView(FavouritesView):
+    serializer_class = s.HeartSerializer
+
+    @extend_schema(
+        summary="Heart a photo (or change its note)",
+        description="Within the link's limit: one more than the limit is a 400.",
+        parameters=[TOKEN, LIST_TOKEN],
+        request=s.HeartSerializer,
+        responses={
+            200: s.HeartResponseSerializer,
+            409: s.ListSubmittedError,
+            **FAVOURITES_ERRORS,
+        },
+    )
+    def put(self, request: Request, token: str, list_token: str, photo) -> Response:
+        link = self.require_favourites()
+        favourite_list = self.get_list(with_items=False)
+        shown = access.visible_photo(link, photo)
+        payload = s.HeartSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        note = payload.validated_data.get("note")
+        try:
+            item = services.favourite_add(
+                favourite_list=favourite_list, photo=shown, note=note or ""
+            )
+            if note is not None and item.note != note:
+                services.favourite_note(
+                    favourite_list=favourite_list, photo=shown, note=note
+                )
+                item.note = note
+        except services.FavouritesClosed as closed:
+            raise ListSubmitted(closed.message) from closed
+        body = {
+            **s.SharedFavouriteSerializer(item).data,
+            "count": favourite_list.items.count(),
+        }
+        return Response(body)
+
+    @extend_schema(
+        summary="Unheart a photo",
+        parameters=[TOKEN, LIST_TOKEN],
+        request=None,
+        responses={204: None, 409: s.ListSubmittedError, **FAVOURITES_ERRORS},
+    )
+    def delete(self, request: Request, token: str, list_token: str, photo) -> Response:
+        link = self.require_favourites()
+        favourite_list = self.get_list(with_items=False)
+        hearted = get_object_or_404(Photo, pk=photo, gallery_id=link.gallery_id)
+        try:
+            services.favourite_remove(favourite_list=favourite_list, photo=hearted)
+        except services.FavouritesClosed as closed:
+            raise ListSubmitted(closed.message) from closed
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ListSubmitView(FavouritesView):
+    @extend_schema(
+        summary="Send a favourites list to the photographer",
+        description="The photographer is notified by email; the list can no longer "
+        "change unless they reopen it.",
+        parameters=[TOKEN, LIST_TOKEN],
+        request=None,
+        responses={
+            200: s.SharedFavouriteListSerializer,
+            409: s.ListSubmittedError,
+            **FAVOURITES_ERRORS,
+        },
+    )
+    def post(self, request: Request, token: str, list_token: str) -> Response:
+        self.require_favourites()
+        favourite_list = self.get_list()
+        try:
+            services.list_submit(favourite_list=favourite_list)
+        except services.FavouritesClosed as closed:
+            raise ListSubmitted(closed.message) from closed
+        return Response(self.get_serializer(favourite_list).data)

@@ -1,0 +1,459 @@
+"""What the sharing API reads and writes: links, favourites lists, and the gallery a
+visitor sees through a link."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from galleries.filestore import rendition_urls
+from galleries.models import GallerySet, Photo
+from sharing import access
+from sharing.models import Favourite, FavouriteList, ShareLink
+
+RENDITIONS_HELP = (
+    'Short-lived URLs of the photo\'s renditions, keyed size.format: "grid.webp", '
+    '"grid.jpeg", "grid_2x.webp", "preview.jpeg"... (grid fits 400 px, grid_2x '
+    "800 px, preview 2048 px). Fetch them again when they expire (about an hour)."
+)
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- Errors, for the schema ----------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+def error_response(name: str, codes: str):
+    """A documented error body, the same shape as every other error of the API."""
+    error = type(
+        f"{name}ItemSerializer",
+        (ErrorSerializer,),
+        {"code": serializers.CharField(help_text=codes)},
+    )
+    return type(
+        f"{name}Serializer",
+        (serializers.Serializer,),
+        {
+            "type": serializers.CharField(help_text='"client_error"'),
+            "errors": error(many=True),
+        },
+    )
+
+
+LinkGoneError = error_response(
+    "ShareErrorResponse410", '"expired": the link has expired; nothing else is shown.'
+)
+PasswordRequiredError = error_response(
+    "ShareErrorResponse401",
+    '"password_required": the link has a password and this request holds no valid '
+    "unlock; nothing of the gallery is shown.",
+)
+FavouritesOffError = error_response(
+    "ShareErrorResponse403", '"favourites_disabled": the link has favourites off.'
+)
+ListSubmittedError = error_response(
+    "ShareErrorResponse409",
+    '"list_submitted": the list was sent to the photographer and can no longer '
+    "change (the photographer can reopen it).",
+)
+
+
+# --- The photographer's links --------------------------------------------------------
+
+
+class ShareLinkSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="The public address to send to clients."
+    )
+    has_password = serializers.BooleanField(read_only=True)
+    password = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=200,
+        style={"input_type": "password"},
+        help_text='Omit to keep the current password, "" to remove it, text to set '
+        "it. Never returned. A new or removed password locks out everyone who "
+        "unlocked with the old one.",
+    )
+    status = serializers.SerializerMethodField(
+        help_text='"active", "expired" or "disabled".'
+    )
+    sets = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=GallerySet.objects.none(),
+        pk_field=serializers.UUIDField(),
+        help_text="Ids of the sets the link shows; empty shows every set, including "
+        "sets added later.",
+        error_messages={"does_not_exist": "Choose sets of this gallery."},
+    )
+
+    class Meta:
+        model = ShareLink
+        fields = [
+            "id",
+            "label",
+            "token",
+            "url",
+            "has_password",
+            "password",
+            "expires_at",
+            "is_active",
+            "status",
+            "sets",
+            "downloads",
+            "favourites_enabled",
+            "favourites_limit",
+            "favourites_require_email",
+            "welcome_message",
+            "created_at",
+            "last_visited_at",
+        ]
+        read_only_fields = ["id", "token", "created_at", "last_visited_at"]
+        extra_kwargs = {"favourites_limit": {"min_value": 1, "max_value": 100_000}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        gallery = self.context.get("gallery")
+        if gallery is not None:
+            self.fields["sets"].child_relation.queryset = gallery.sets.all()
+
+    def get_url(self, link: ShareLink) -> str:
+        return _absolute(
+            self.context.get("request"), reverse("sharing:gallery", args=[link.token])
+        )
+
+    def get_status(self, link: ShareLink) -> str:
+        return link.status
+
+
+class LinkDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    views = serializers.IntegerField()
+    visitors = serializers.IntegerField(help_text="Unique visitors that day.")
+    downloads = serializers.IntegerField(help_text="Single photos downloaded.")
+    zip_downloads = serializers.IntegerField()
+    lists_started = serializers.IntegerField()
+    lists_submitted = serializers.IntegerField()
+
+
+class LinkTotalsSerializer(serializers.Serializer):
+    views = serializers.IntegerField()
+    visitors = serializers.IntegerField(help_text="Sum of each day's unique visitors.")
+    downloads = serializers.IntegerField()
+    zip_downloads = serializers.IntegerField()
+    lists_started = serializers.IntegerField()
+    lists_submitted = serializers.IntegerField()
+    last_visited_at = serializers.DateTimeField(allow_null=True)
+
+
+class LinkAnalyticsSerializer(serializers.Serializer):
+    days = LinkDaySerializer(many=True, help_text="One row per day, oldest first.")
+    totals = LinkTotalsSerializer(help_text="Since the link was made.")
+
+
+class AnalyticsQuerySerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=366, default=30)
+
+
+# --- The photographer's view of favourites lists --------------------------------------
+
+
+class LinkRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShareLink
+        fields = ["id", "label"]
+
+
+class FavouriteListSerializer(serializers.ModelSerializer):
+    link = LinkRefSerializer(read_only=True)
+    count = serializers.IntegerField(read_only=True, help_text="Photos hearted.")
+    is_submitted = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = FavouriteList
+        fields = [
+            "id",
+            "name",
+            "email",
+            "link",
+            "count",
+            "is_submitted",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class FavouriteItemSerializer(serializers.ModelSerializer):
+    photo = serializers.UUIDField(source="photo_id")
+    filename = serializers.CharField(source="photo.original_filename")
+    hearted_at = serializers.DateTimeField(source="created_at")
+    thumbnails = serializers.SerializerMethodField(help_text=RENDITIONS_HELP)
+
+    class Meta:
+        model = Favourite
+        fields = ["photo", "filename", "note", "hearted_at", "thumbnails"]
+        read_only_fields = fields
+
+    def get_thumbnails(self, item: Favourite) -> dict[str, str]:
+        return rendition_urls(item.photo) if item.photo.is_ready else {}
+
+
+class FavouriteListDetailSerializer(FavouriteListSerializer):
+    items = FavouriteItemSerializer(many=True, read_only=True)
+
+    class Meta(FavouriteListSerializer.Meta):
+        fields = [*FavouriteListSerializer.Meta.fields, "items"]
+        read_only_fields = fields
+
+
+class LightroomFilterSerializer(serializers.Serializer):
+    filter = serializers.CharField(
+        help_text='Paste into Lightroom\'s text filter: "IMG_0001.jpg, IMG_0007.jpg".'
+    )
+
+
+# --- What a visitor sees through a link -----------------------------------------------
+
+
+class SharedDownloadsSerializer(serializers.Serializer):
+    web = serializers.URLField(
+        allow_null=True, help_text="2048 px JPEG; null when the link allows none."
+    )
+    original = serializers.URLField(
+        allow_null=True, help_text="The original file; null unless the link allows it."
+    )
+
+
+class SharedPhotoSerializer(serializers.ModelSerializer):
+    set = serializers.UUIDField(source="photo_set_id", read_only=True)
+    filename = serializers.CharField(source="original_filename", read_only=True)
+    aspect_ratio = serializers.FloatField(
+        read_only=True, help_text="Width / height, for laying out the grid."
+    )
+    renditions = serializers.SerializerMethodField(help_text=RENDITIONS_HELP)
+    downloads = serializers.SerializerMethodField(
+        help_text="Download URLs (each download is counted). For a password link, "
+        f"send the {access.ACCESS_HEADER} header with them too."
+    )
+
+    class Meta:
+        model = Photo
+        fields = [
+            "id",
+            "set",
+            "filename",
+            "width",
+            "height",
+            "aspect_ratio",
+            "placeholder",
+            "color",
+            "taken_at",
+            "renditions",
+            "downloads",
+        ]
+        read_only_fields = fields
+
+    def get_renditions(self, photo: Photo) -> dict[str, str]:
+        return rendition_urls(photo)
+
+    @extend_schema_field(SharedDownloadsSerializer)
+    def get_downloads(self, photo: Photo) -> dict:
+        link: ShareLink = self.context["link"]
+        path = reverse("sharing:photo_download", args=[link.token, photo.pk])
+        url = _absolute(self.context.get("request"), path)
+        return {
+            "web": f"{url}?size=web" if link.allows_web_downloads else None,
+            "original": (
+                f"{url}?size=original" if link.allows_original_downloads else None
+            ),
+        }
+
+
+class SharedSetSerializer(serializers.ModelSerializer):
+    photo_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = GallerySet
+        fields = ["id", "name", "photo_count"]
+        read_only_fields = fields
+
+
+class SharedFavouritesSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField(source="favourites_enabled")
+    limit = serializers.IntegerField(
+        source="favourites_limit", allow_null=True, help_text="Null for no limit."
+    )
+    require_email = serializers.BooleanField(source="favourites_require_email")
+
+
+class SharedGallerySerializer(serializers.Serializer):
+    """A share link's gallery, as its visitor sees it."""
+
+    # The instance is the link; the view passes its visible sets and cover in context.
+
+    title = serializers.CharField(source="gallery.title")
+    event_date = serializers.DateField(source="gallery.event_date", allow_null=True)
+    description = serializers.CharField(source="gallery.description")
+    welcome_message = serializers.CharField()
+    studio = serializers.CharField(
+        source="gallery.owner.public_name", help_text="The photographer's studio."
+    )
+    url = serializers.SerializerMethodField(help_text="The gallery's web page.")
+    cover = serializers.SerializerMethodField()
+    sets = serializers.SerializerMethodField()
+    photo_count = serializers.SerializerMethodField()
+    downloads = serializers.ChoiceField(
+        choices=ShareLink.Downloads.choices,
+        help_text="What visitors may download: nothing, web size, or originals.",
+    )
+    zip_url = serializers.SerializerMethodField(
+        help_text="The whole gallery as one ZIP (?set=<id> for one set); null when "
+        "downloads are off."
+    )
+    favourites = SharedFavouritesSerializer(source="*")
+    expires_at = serializers.DateTimeField(allow_null=True)
+    requires_password = serializers.BooleanField(source="has_password")
+    unlocked = serializers.SerializerMethodField(
+        help_text="Always true here: a locked link answers 401 instead."
+    )
+
+    def get_url(self, link: ShareLink) -> str:
+        return _absolute(
+            self.context.get("request"), reverse("sharing:gallery", args=[link.token])
+        )
+
+    @extend_schema_field(SharedPhotoSerializer(allow_null=True))
+    def get_cover(self, link: ShareLink) -> dict | None:
+        cover = self.context.get("cover")
+        return (
+            SharedPhotoSerializer(cover, context=self.context).data if cover else None
+        )
+
+    @extend_schema_field(SharedSetSerializer(many=True))
+    def get_sets(self, link: ShareLink) -> list:
+        return SharedSetSerializer(self.context["sets"], many=True).data
+
+    def get_photo_count(self, link: ShareLink) -> int:
+        return sum(s.photo_count for s in self.context["sets"])
+
+    def get_zip_url(self, link: ShareLink) -> str | None:
+        if not link.allows_web_downloads:
+            return None
+        return _absolute(
+            self.context.get("request"), reverse("sharing:zip", args=[link.token])
+        )
+
+    def get_unlocked(self, link: ShareLink) -> bool:
+        return True
+
+
+class UnlockSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class UnlockResponseSerializer(serializers.Serializer):
+    access_token = serializers.CharField(
+        help_text=f"Send it as the {access.ACCESS_HEADER} header on this link's "
+        "requests (and its download URLs)."
+    )
+    header = serializers.CharField(help_text=f'Always "{access.ACCESS_HEADER}".')
+    expires_at = serializers.DateTimeField(
+        help_text="When the token stops working, unless the password changes first."
+    )
+
+
+class PhotoFilterSerializer(serializers.Serializer):
+    set = serializers.UUIDField(required=False)
+
+
+# --- A visitor's own favourites list --------------------------------------------------
+
+
+class ListStartSerializer(serializers.Serializer):
+    # Blank names and missing emails get the service's own, friendlier messages.
+    name = serializers.CharField(max_length=100, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class SharedFavouriteSerializer(serializers.ModelSerializer):
+    photo = serializers.UUIDField(source="photo_id", read_only=True)
+    hearted_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = Favourite
+        fields = ["photo", "note", "hearted_at"]
+        read_only_fields = fields
+
+
+class SharedFavouriteListSerializer(serializers.ModelSerializer):
+    token = serializers.CharField(
+        read_only=True,
+        help_text="The list's private key: use it in this list's URLs, keep it secret.",
+    )
+    count = serializers.SerializerMethodField(help_text="Photos hearted.")
+    limit = serializers.IntegerField(
+        source="link.favourites_limit", read_only=True, allow_null=True
+    )
+    is_submitted = serializers.BooleanField(read_only=True)
+    resume_url = serializers.SerializerMethodField(
+        help_text="A web page that resumes this list on another device."
+    )
+    items = SharedFavouriteSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FavouriteList
+        fields = [
+            "id",
+            "token",
+            "name",
+            "email",
+            "count",
+            "limit",
+            "is_submitted",
+            "submitted_at",
+            "created_at",
+            "resume_url",
+            "items",
+        ]
+        read_only_fields = fields
+
+    def get_count(self, favourite_list: FavouriteList) -> int:
+        return len(favourite_list.items.all())
+
+    def get_resume_url(self, favourite_list: FavouriteList) -> str:
+        path = reverse(
+            "sharing:list_resume",
+            args=[favourite_list.link.token, favourite_list.token],
+        )
+        return _absolute(self.context.get("request"), path)
+
+
+class HeartSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text='Optional; "" clears it, omitted keeps it.',
+    )
+
+
+class HeartResponseSerializer(SharedFavouriteSerializer):
+    count = serializers.IntegerField(read_only=True, help_text="Photos now hearted.")
+
+    class Meta(SharedFavouriteSerializer.Meta):
+        fields = [*SharedFavouriteSerializer.Meta.fields, "count"]
+        read_only_fields = fields
