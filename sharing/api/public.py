@@ -81,10 +81,12 @@ class ShareAPIView(generics.GenericAPIView):
         return self._link
 
     def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
-        if not getattr(self, "swagger_fake_view", False):
-            context["link"] = self.get_link()
-        return context
+        # Only once the gate has passed: the browsable API also builds (empty) forms
+        # for answers that refused.
+        return {
+            **super().get_serializer_context(),
+            "link": getattr(self, "_link", None),
+        }
 
 
 def _cover(link: ShareLink) -> Photo | None:

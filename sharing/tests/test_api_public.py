@@ -270,6 +270,11 @@ def test_a_link_without_password_needs_no_unlock(app, link):
 
 def test_the_browser_session_unlock_works_for_the_browsable_api(client, locked_link):
     assert client.get(_url("share", locked_link.token)).status_code == 401
+    # The browsable API draws forms even for refused answers: they must not fail.
+    for name in ("share-unlock", "share-list-start"):
+        form = client.get(_url(name, locked_link.token), HTTP_ACCEPT="text/html")
+        assert form.status_code == 405
+        assert "Anna" not in form.content.decode()
 
     client.post(_url("share-unlock", locked_link.token), {"password": LINK_PASSWORD})
 
