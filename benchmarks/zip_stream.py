@@ -1,7 +1,7 @@
 """How fast a share link's ZIP streams, and how little memory the server needs for it.
 
     .venv/bin/python benchmarks/zip_stream.py [--files 400] [--mb 5.5] [--threads 4]
-        [--cold] [--dir var/bench/zip]
+        [--cold] [--s3] [--dir var/bench/zip]
 
 1. The first run generates a gallery of incompressible "photos" (os.urandom; 400 files
    of 5-6 MB, about 2.2 GB by default) in its own SQLite database and media folder
@@ -23,6 +23,11 @@ stream.
 Without --cold the files are likely in the page cache (they were just written or read),
 so the figure is the server's own cost; --cold drops the page cache first (root, Linux)
 to include the disk.
+
+--s3 serves the photos from an S3 bucket instead, named as the site's own settings name
+it (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY; e.g. `eval "$(bin/services env)"` for radosgw on loopback); the
+files are uploaded once (and reused while they are there).
 """
 
 from __future__ import annotations
@@ -53,12 +58,12 @@ LINK_TOKEN = "benchmark-zip-stream-link-0001"
 SET_NAMES = ["Getting ready", "Ceremony", "Portraits", "Reception"]
 
 
-def server_environment(directory: Path) -> dict[str, str]:
-    """Production settings on this machine's disk, with nothing from a developer's .env."""
+def server_environment(directory: Path, s3: bool = False) -> dict[str, str]:
+    """Production settings on this machine, with nothing from a developer's .env;
+    photos on the local disk, or with `s3` in the bucket the AWS_* variables name."""
+    dropped = ("DATABASE_", "REDIS_", "CACHE_", "CELERY_") + (() if s3 else ("AWS_",))
     env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_"))
+        key: value for key, value in os.environ.items() if not key.startswith(dropped)
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -160,6 +165,36 @@ def prepare(directory: Path, files: int, mb: float) -> dict:
     return made
 
 
+def upload_to_bucket(directory: Path, files: int) -> None:
+    """Copy the gallery's files into the bucket, unless they are there already."""
+    import boto3
+
+    bucket = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    client = boto3.client(
+        "s3",
+        endpoint_url=os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        region_name=os.environ.get("AWS_S3_REGION_NAME") or "us-east-1",
+    )
+    media = directory / "media"
+    (gallery,) = (media / "photos").iterdir()
+    prefix = f"photos/{gallery.name}/"
+    stored = sum(
+        len(page.get("Contents", []))
+        for page in client.get_paginator("list_objects_v2").paginate(
+            Bucket=bucket, Prefix=prefix
+        )
+    )
+    if stored == files:
+        print(f"Reusing the gallery's files in bucket {bucket}")
+        return
+    started = time.perf_counter()
+    print(f"Uploading {files} files to bucket {bucket}...", end="")
+    sys.stdout.flush()
+    for path in sorted(gallery.rglob("original.jpg")):
+        client.upload_file(str(path), bucket, path.relative_to(media).as_posix())
+    print(f" {time.perf_counter() - started:.0f} s")
+
+
 # --- The server -------------------------------------------------------------------------
 
 
@@ -169,7 +204,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(directory: Path, port: int, threads: int) -> subprocess.Popen:
+def start_server(
+    directory: Path, port: int, threads: int, s3: bool
+) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [
@@ -189,7 +226,7 @@ def start_server(directory: Path, port: int, threads: int) -> subprocess.Popen:
             "warning",
         ],
         cwd=REPO,
-        env=server_environment(directory),
+        env=server_environment(directory, s3),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -311,12 +348,19 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=5.5, help="average MB per file")
     parser.add_argument("--threads", type=int, default=4, help="gthread threads")
     parser.add_argument("--cold", action="store_true", help="drop the page cache first")
+    parser.add_argument(
+        "--s3", action="store_true", help="serve from the bucket AWS_* env names"
+    )
     parser.add_argument("--dir", type=Path, default=REPO / "var" / "bench" / "zip")
     args = parser.parse_args()
+    if args.s3 and not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        parser.error("--s3 needs AWS_STORAGE_BUCKET_NAME (and the other AWS_* values)")
 
     gallery = prepare(args.dir.resolve(), args.files, args.mb)
+    if args.s3:
+        upload_to_bucket(args.dir.resolve(), args.files)
     port = free_port()
-    server = start_server(args.dir.resolve(), port, args.threads)
+    server = start_server(args.dir.resolve(), port, args.threads, args.s3)
     try:
         pid = worker_pid(server.pid)
         zip_path = f"/s/{LINK_TOKEN}/zip/"
@@ -347,6 +391,7 @@ def main() -> None:
     busy = visitor.latencies or [float("nan")]
     print(
         f"\nZIP of {gallery['files']} files, {gallery['bytes'] / MB:,.0f} MB of photos "
+        f"{'from the bucket' if args.s3 else 'from the local disk'} "
         f"({'cold' if args.cold else 'warm'} page cache), "
         f"gunicorn gthread, 1 worker x {args.threads} threads"
     )
