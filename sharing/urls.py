@@ -21,6 +21,7 @@ urlpatterns = [
     # The visitor's side: /s/<token>/ and below. No account needed.
     path("s/<str:token>/", public.gallery, name="gallery"),
     path("s/<str:token>/unlock/", public.unlock, name="unlock"),
+    path("s/<str:token>/photos/", public.gallery_photos, name="gallery_photos"),
     path("s/<str:token>/p/<uuid:photo>/", public.photo, name="photo"),
     path(
         "s/<str:token>/p/<uuid:photo>/download/",

@@ -1,15 +1,337 @@
-"""Not built yet: filled in by its own change."""
+"""The visitor's gallery: cover, sets, the photo grid, each photo's own page, unlock."""
 
-from django.http import Http404
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET, require_http_methods
+
+from galleries.models import GallerySet, Photo
+from sharing import access, analytics, pictures
+from sharing.models import ShareLink
+from sharing.views.favourites import favourites_state
+from sharing.views.gate import expired_response, link_url, safe_next, visitor_view
+
+# Photos per server page. The grid stays quick to render and to lay out on a phone;
+# the script fetches the next page before the visitor reaches the end.
+PAGE_SIZE = 100
+
+ANY_PHOTO = uuid.UUID(int=0)
+
+# What the grid draws of a photo; the rest (EXIF, storage paths) stays in the database.
+TILE_FIELDS = (
+    "id",
+    "gallery_id",
+    "photo_set_id",
+    "original_filename",
+    "width",
+    "height",
+    "renditions",
+    "placeholder",
+    "color",
+)
 
 
-def gallery(request, *args, **kwargs):
+@dataclass
+class Listing:
+    """One page of the photos a link shows, with the sets around it."""
+
+    sets: list[GallerySet]
+    current_set: GallerySet | None
+    total: int
+    page: int
+    photos: list[Photo]
+    has_next: bool
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * PAGE_SIZE
+
+
+def _listing(request: HttpRequest, link: ShareLink) -> Listing:
+    photos = link.visible_photos()
+    counts = dict(
+        photos.order_by().values_list("photo_set").annotate(count=Count("pk"))
+    )
+    # Sets without a photo to show are left out of the navigation.
+    sets = [s for s in link.visible_sets() if counts.get(s.pk)]
+    for photo_set in sets:
+        photo_set.photo_count = counts[photo_set.pk]
+    current_set = _chosen_set(request, sets)
+    if current_set is not None:
+        photos = photos.filter(photo_set=current_set)
+    total = current_set.photo_count if current_set else sum(counts.values())
+    page = _page_number(request)
+    if page > 1 and (page - 1) * PAGE_SIZE >= total:
+        raise Http404
+    start = (page - 1) * PAGE_SIZE
+    shown = list(photos.only(*TILE_FIELDS)[start : start + PAGE_SIZE])
+    return Listing(
+        sets=sets,
+        current_set=current_set,
+        total=total,
+        page=page,
+        photos=shown,
+        has_next=start + len(shown) < total,
+    )
+
+
+def _chosen_set(request: HttpRequest, sets: list[GallerySet]) -> GallerySet | None:
+    wanted = request.GET.get("set")
+    if not wanted:
+        return None
+    for photo_set in sets:
+        if str(photo_set.pk) == wanted:
+            return photo_set
     raise Http404
 
 
-def unlock(request, *args, **kwargs):
-    raise Http404
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
 
 
-def photo(request, *args, **kwargs):
-    raise Http404
+def _query(listing: Listing, page: int | None = None) -> str:
+    params = []
+    if listing.current_set:
+        params.append(f"set={listing.current_set.pk}")
+    if page and page > 1:
+        params.append(f"page={page}")
+    return "?" + "&".join(params) if params else ""
+
+
+def _tiles(link: ShareLink, listing: Listing, hearted: set) -> list[dict]:
+    # Reversed once: a page of 100 photos would otherwise reverse 100 URLs.
+    photo_base = reverse("sharing:photo", args=[link.token, ANY_PHOTO]).removesuffix(
+        f"/{ANY_PHOTO}/"
+    )
+    heart_base = reverse(
+        "sharing:favourite_toggle", args=[link.token, ANY_PHOTO]
+    ).removesuffix(f"/{ANY_PHOTO}/")
+    set_query = _query(listing)
+    return [
+        {
+            "photo": photo,
+            "number": listing.offset + number,
+            "url": f"{photo_base}/{photo.pk}/{set_query}",
+            "heart_url": f"{heart_base}/{photo.pk}/",
+            "ratio": f"{photo.aspect_ratio:.4f}",
+            "picture": pictures.picture(photo, pictures.GRID),
+            "sizes": pictures.tile_sizes(photo.aspect_ratio),
+            "lightbox": pictures.lightbox_srcset(photo),
+            "hearted": photo.pk in hearted,
+        }
+        for number, photo in enumerate(listing.photos, start=1)
+    ]
+
+
+def _cover(link: ShareLink, listing: Listing) -> Photo | None:
+    """The gallery's cover if this link shows it, else the first photo it shows."""
+    cover = link.gallery.cover
+    visible_sets = {s.pk for s in listing.sets}
+    if cover and cover.is_ready and cover.photo_set_id in visible_sets:
+        return cover
+    if listing.current_set is None and listing.page == 1 and listing.photos:
+        return listing.photos[0]
+    return link.visible_photos().only(*TILE_FIELDS).first()
+
+
+def _is_landing(request: HttpRequest, link: ShareLink) -> bool:
+    """A visit counts once: not when moving between pages of the same link."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    return not (
+        referer.netloc == request.get_host() and referer.path.startswith(link_url(link))
+    )
+
+
+def _count_view(request: HttpRequest, link: ShareLink) -> None:
+    if _is_landing(request, link):
+        analytics.record_view(
+            link,
+            address=access.client_address(request),
+            user_agent=request.headers.get("User-Agent", "")[:500],
+        )
+
+
+def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> dict:
+    favourites = favourites_state(request, link)
+    next_page = listing.page + 1 if listing.has_next else None
+    return {
+        "link": link,
+        "gallery": link.gallery,
+        "listing": listing,
+        "tiles": _tiles(link, listing, favourites["hearted"]),
+        "favourites": favourites,
+        "csrf": get_token(request),
+        "next_url": _query(listing, next_page) if next_page else "",
+        "previous_url": (
+            (_query(listing, listing.page - 1) or link_url(link))
+            if listing.page > 1
+            else ""
+        ),
+        "next_fragment": (
+            reverse("sharing:gallery_photos", args=[link.token])
+            + _query(listing, next_page)
+            if next_page
+            else ""
+        ),
+    }
+
+
+@require_GET
+@gzip_page
+@visitor_view
+def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    listing = _listing(request, link)
+    context = _grid_context(request, link, listing)
+    cover = _cover(link, listing)
+    context.update(
+        {
+            "studio": link.gallery.owner.public_name,
+            "cover": cover,
+            "cover_picture": pictures.picture(cover, pictures.HERO) if cover else None,
+            "welcome": link.welcome_message or link.gallery.description,
+            "show_sets": len(listing.sets) > 1,
+            "zip_url": _zip_url(link, listing),
+        }
+    )
+    _count_view(request, link)
+    return render(request, "sharing/public/gallery.html", context)
+
+
+@require_GET
+@gzip_page
+@visitor_view
+def gallery_photos(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    """The next page of tiles as an HTML fragment, for the grid's infinite scroll."""
+    listing = _listing(request, link)
+    return render(
+        request,
+        "sharing/public/_grid_page.html",
+        _grid_context(request, link, listing),
+    )
+
+
+def _zip_url(link: ShareLink, listing: Listing) -> str:
+    if not link.allows_web_downloads:
+        return ""
+    url = reverse("sharing:zip", args=[link.token])
+    if listing.current_set:
+        url += f"?set={listing.current_set.pk}"
+    return url
+
+
+@require_GET
+@visitor_view
+def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
+    photo = access.visible_photo(link, photo)
+    photos = link.visible_photos()
+    current_set = None
+    if wanted := request.GET.get("set"):
+        if str(photo.photo_set_id) != wanted:
+            raise Http404
+        current_set = photo.photo_set
+        photos = photos.filter(photo_set=current_set)
+    # Only ids: cheap even for thousands of photos, and exactly the grid's order.
+    ids = list(photos.values_list("pk", flat=True))
+    index = ids.index(photo.pk)
+    set_query = f"?set={current_set.pk}" if current_set else ""
+
+    def url_of(pk):
+        return reverse("sharing:photo", args=[link.token, pk]) + set_query
+
+    favourites = favourites_state(request, link)
+    note = ""
+    if photo.pk in favourites["hearted"]:
+        note = (
+            favourites["list"]
+            .items.filter(photo=photo)
+            .values_list("note", flat=True)
+            .first()
+        )
+    _count_view(request, link)
+    return render(
+        request,
+        "sharing/public/photo.html",
+        {
+            "link": link,
+            "gallery": link.gallery,
+            "studio": link.gallery.owner.public_name,
+            "photo": photo,
+            "picture": pictures.picture(photo, pictures.LARGE),
+            "number": index + 1,
+            "total": len(ids),
+            "previous_url": url_of(ids[index - 1]) if index > 0 else "",
+            "next_url": url_of(ids[index + 1]) if index + 1 < len(ids) else "",
+            "back_url": f"{link_url(link)}{set_query}#p-{photo.pk}",
+            "current_set": current_set,
+            "favourites": favourites,
+            "hearted": photo.pk in favourites["hearted"],
+            "note": note,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unlock(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = access.get_link(token)
+    except access.LinkExpired as expired:
+        return expired_response(request, expired.link)
+    next_url = safe_next(request, link)
+    if access.is_unlocked(request, link):
+        return redirect(next_url)
+    error = ""
+    if request.method == "POST":
+        try:
+            if access.unlock(request, link, request.POST.get("password", "")):
+                return redirect(next_url)
+        except access.TooManyAttempts as refused:
+            response = render(
+                request,
+                "sharing/public/too_many.html",
+                _unlock_context(link, next_url, str(refused)),
+                status=429,
+            )
+            response["Retry-After"] = str(refused.retry_after)
+            return response
+        error = "That password is not right. Check it and try again."
+    return render(
+        request,
+        "sharing/public/unlock.html",
+        _unlock_context(link, next_url, error),
+        status=400 if error else 200,
+    )
+
+
+def _unlock_context(link: ShareLink, next_url: str, error: str) -> dict:
+    # Only the gallery's name and a 20-pixel blur of its cover: no photo, no file URL.
+    cover = _unlock_cover(link)
+    return {
+        "link": link,
+        "gallery": link.gallery,
+        "studio": link.gallery.owner.public_name,
+        "placeholder": cover.placeholder if cover else "",
+        "color": cover.color if cover else "",
+        "next": next_url,
+        "error": error,
+    }
+
+
+def _unlock_cover(link: ShareLink) -> Photo | None:
+    cover = link.gallery.cover
+    try:
+        if cover and access.visible_photo(link, cover.pk):
+            return cover
+    except (Http404, ValidationError):
+        pass
+    return link.visible_photos().only("placeholder", "color").first()

@@ -1,0 +1,66 @@
+"""The door every visitor's page goes through: /s/<token>/ and everything below it.
+
+`visitor_view` turns a token into the link, or answers for the link:
+- missing or disabled: 404, the same page for both, so tokens can't be probed;
+- expired: a friendly page with HTTP 410 that shows nothing of the photos;
+- password not given in this browser session: off to the unlock page, and back after.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from sharing import access
+from sharing.models import ShareLink
+
+
+def visitor_view(view: Callable) -> Callable:
+    """Call `view(request, link, ...)` only for a link this browser may look through."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        try:
+            link = access.get_link(token)
+        except access.LinkExpired as expired:
+            return expired_response(request, expired.link)
+        if not access.is_unlocked(request, link):
+            unlock_url = reverse("sharing:unlock", args=[link.token])
+            if request.method == "GET":
+                unlock_url += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(unlock_url)
+        return view(request, link, *args, **kwargs)
+
+    return wrapper
+
+
+def expired_response(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    return render(
+        request,
+        "sharing/public/expired.html",
+        {"gallery": link.gallery, "studio": link.gallery.owner.public_name},
+        status=410,
+    )
+
+
+def link_url(link: ShareLink) -> str:
+    return reverse("sharing:gallery", args=[link.token])
+
+
+def safe_next(request: HttpRequest, link: ShareLink, fallback: str = "") -> str:
+    """Where to go back to: a page of this same link, never anywhere else."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    home = link_url(link)
+    if target.startswith(home) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return fallback or home
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """Our own script asks for JSON; a plain form post gets a page."""
+    return "application/json" in request.headers.get("Accept", "")
