@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +23,8 @@ from galleries.forms import (
     SortForm,
 )
 from galleries.models import Gallery, GallerySet, Photo
+from sharing import analytics
+from sharing.models import FavouriteList
 
 
 def gallery_url(gallery: Gallery) -> str:
@@ -98,6 +100,19 @@ def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
         if current_set is None:
             raise Http404
         photos = photos.filter(photo_set=current_set)
+    # Clients' favourites lists, in one query however many there are.
+    favourite_lists = list(
+        FavouriteList.objects.filter(link__gallery=gallery)
+        .select_related("link")
+        .annotate(photo_count=Count("items"))
+        .order_by(F("submitted_at").desc(nulls_last=True), "-created_at")
+    )
+    showing_list = None
+    if list_id := request.GET.get("list"):
+        showing_list = next((f for f in favourite_lists if str(f.pk) == list_id), None)
+        if showing_list is None:
+            raise Http404
+        photos = photos.filter(pk__in=showing_list.items.values("photo_id"))
     return render(
         request,
         "galleries/gallery_detail.html",
@@ -106,6 +121,9 @@ def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
             "sets": sets,
             "current_set": current_set,
             "photos": photos,
+            "favourite_lists": favourite_lists,
+            "showing_list": showing_list,
+            "share_totals": analytics.totals(gallery.share_links.all()),
             "sort_form": SortForm(),
             "set_form": SetForm(),
             "upload_limit": settings.PHOTO_MAX_UPLOAD_BYTES,
