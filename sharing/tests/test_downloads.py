@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -336,6 +337,23 @@ def test_a_zip_of_a_large_gallery_costs_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert int(response["Content-Length"]) > 65 * 1_000_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_streaming_zip_gives_its_database_connection_back_before_the_first_byte(
+    client, originals_link, files, monkeypatch
+):
+    # (An in-memory SQLite database ignores close(), so watch for the call itself.)
+    closed = []
+    monkeypatch.setattr(connection, "close", lambda: closed.append(True))
+
+    response = client.get(_zip_url(originals_link))
+    assert closed == []
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+
+    assert closed == [True]
+    assert len(first + b"".join(chunks)) == int(response["Content-Length"])
 
 
 def test_asking_for_the_zip_head_only_answers_its_size_without_counting(

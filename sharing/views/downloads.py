@@ -8,7 +8,6 @@ thread for the whole download, so production runs gunicorn with threaded (gthrea
 workers: the other threads keep serving while one waits on a slow client.
 """
 
-import functools
 import uuid
 from collections.abc import Iterator
 
@@ -22,20 +21,16 @@ from django.http import (
     HttpResponseNotFound,
     StreamingHttpResponse,
 )
-from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.urls import reverse
-from django.utils.crypto import constant_time_compare
-from django.utils.http import content_disposition_header, urlencode
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from galleries.filestore import file_url
 from sharing import access, analytics, zips
-from sharing.models import FavouriteList, ShareLink
-
-#: Where the favourites views keep each visitor's own list: {str(link.id): list token}.
-LISTS_SESSION_KEY = "favourite_lists"
+from sharing.models import ShareLink
+from sharing.views.favourites import current_list
+from sharing.views.gate import visitor_view
 
 NO_DOWNLOADS = "This gallery's link does not allow downloads."
 WEB_ONLY = "This gallery's link allows web-size downloads only, not originals."
@@ -43,38 +38,6 @@ WEB_ONLY = "This gallery's link allows web-size downloads only, not originals."
 
 def _text(message: str, response_class=HttpResponse) -> HttpResponse:
     return response_class(message, content_type="text/plain; charset=utf-8")
-
-
-def _expired(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    try:
-        return render(
-            request,
-            "sharing/public/expired.html",
-            {"link": link, "gallery": link.gallery},
-            status=410,
-        )
-    except TemplateDoesNotExist:
-        response = _text("This gallery has expired. Please contact your photographer.")
-        response.status_code = 410
-        return response
-
-
-def _through_link(view):
-    """Gate a visitor's view: 404 for a missing or disabled link, 410 for an expired
-    one, the password page for a locked one; the view gets the link."""
-
-    @functools.wraps(view)
-    def gated(request: HttpRequest, token: str, **kwargs) -> HttpResponse:
-        try:
-            link = access.get_link(token)
-        except access.LinkExpired as expired:
-            return _expired(request, expired.link)
-        if not access.is_unlocked(request, link):
-            unlock = reverse("sharing:unlock", args=[token])
-            return redirect(f"{unlock}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, link, **kwargs)
-
-    return gated
 
 
 def _uuid(value: str) -> uuid.UUID:
@@ -86,7 +49,7 @@ def _uuid(value: str) -> uuid.UUID:
 
 @require_safe
 @never_cache
-@_through_link
+@visitor_view
 def photo_download(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     photo = access.visible_photo(link, photo)
     best = "original" if link.allows_original_downloads else "web"
@@ -111,18 +74,15 @@ def photo_download(request: HttpRequest, link: ShareLink, photo) -> HttpResponse
 def _visitors_list(request: HttpRequest, link: ShareLink, list_id: str):
     """The favourites list this browser keeps on this link, or 404: never someone
     else's, even with its id."""
-    held = request.session.get(LISTS_SESSION_KEY, {}).get(str(link.id))
-    favourite_list = FavouriteList.objects.filter(link=link, pk=_uuid(list_id)).first()
-    if not held or favourite_list is None:
-        raise Http404
-    if not constant_time_compare(held, favourite_list.token):
+    favourite_list = current_list(request, link)
+    if favourite_list is None or favourite_list.pk != _uuid(list_id):
         raise Http404
     return favourite_list
 
 
 @require_safe
 @never_cache
-@_through_link
+@visitor_view
 def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The whole gallery, ?set=<id> one set, or ?list=<id> the visitor's favourites."""
     if not link.allows_web_downloads:
