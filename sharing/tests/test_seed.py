@@ -148,3 +148,5 @@ def test_a_full_quota_stops_it_with_a_clear_message_and_no_files_left():
 def test_a_token_of_another_gallery_is_refused(link):
     with pytest.raises(CommandError, match="another gallery"):
         call_command("seed_gallery", photos=1, link_token=link.token, stdout=StringIO())
+
+    assert not Photo.objects.filter(gallery__owner__email="demo@proofsheet.local")

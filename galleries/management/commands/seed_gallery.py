@@ -136,6 +136,19 @@ class Command(BaseCommand):
             raise CommandError(f"No sample photos at {samples_dir} (see --samples).")
 
         owner = self.photographer(options["email"], options["password"])
+        taken = (
+            ShareLink.objects.filter(token=token).select_related("gallery").first()
+            if token
+            else None
+        )
+        if taken and (taken.gallery.owner_id, taken.gallery.title) != (
+            owner.pk,
+            options["title"],
+        ):
+            raise CommandError(
+                f"The token {token} already opens another gallery "
+                f"({taken.gallery_id}); choose another or delete that link."
+            )
         if options["fresh"]:
             self.delete_seeded(owner, options["title"])
         gallery = self.gallery(owner, options["title"], set_count)
@@ -222,11 +235,6 @@ class Command(BaseCommand):
             if token
             else gallery.share_links.filter(label=LINK_LABEL).first()
         )
-        if existing is not None and existing.gallery_id != gallery.id:
-            raise CommandError(
-                f"The token {token} already opens another gallery "
-                f"({existing.gallery_id}); choose another or delete that link."
-            )
         if existing is not None:
             if password and not existing.has_password:
                 sharing_services.link_update(link=existing, password=password)
