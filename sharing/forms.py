@@ -11,6 +11,7 @@ from sharing.models import ShareLink
 class LinkForm(forms.Form):
     label = forms.CharField(
         max_length=100,
+        error_messages={"required": "Give the link a name, e.g. “Couple”."},
         help_text="Who the link is for, e.g. “Couple”, “Guests” or “Planner”. "
         "Visitors don't see it.",
     )
@@ -19,7 +20,7 @@ class LinkForm(forms.Form):
         strip=False,
         max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Optional. Visitors type it once per browser session.",
+        help_text="Visitors type it once per browser session.",
     )
     remove_password = forms.BooleanField(
         required=False,

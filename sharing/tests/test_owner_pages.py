@@ -633,7 +633,7 @@ def test_the_gallery_page_lists_every_clients_favourites(
     assert "Client favourites" in html
     anna_row = html[html.index(">Anna</a>") :]
     anna_row = anna_row[: anna_row.index("</tr>")]
-    for text in ["anna@x.test", "Couple", "Sent", '<td class="num">2</td>']:
+    for text in ["anna@x.test", "Couple", "Sent", '">2</td>']:
         assert text in anna_row
     parents_row = html[html.index("Ben&#x27;s parents</a>") :]
     assert "Choosing" in parents_row[: parents_row.index("</tr>")]
