@@ -277,6 +277,8 @@ def test_the_form_says_no_ticked_set_means_all_sets(owner_client, gallery):
         ({"favourites_limit": "many"}, "favourites_limit"),
         ({"downloads": "everything"}, "downloads"),
         ({"label": "x" * 101}, "label"),
+        ({"sets": "not-a-set"}, "sets"),
+        ({"favourites_limit": "10000000000000000000000"}, "favourites_limit"),
     ],
 )
 def test_bad_input_is_explained_on_the_form(owner_client, gallery, changes, field):
