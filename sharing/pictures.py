@@ -87,11 +87,12 @@ def lightbox_srcset(photo) -> str:
 def tile_sizes(ratio: float) -> str:
     """How wide a grid tile of this shape is drawn; mirrors `--row` in public.css.
 
-    Tiles grow up to ~1.4x their base width to fill a row. Browsers that know
-    `sizes="auto"` (lazy images) measure the tile instead.
+    A tile is `ratio` x the row height wide, then grows a little to fill its row
+    (rarely beyond a fifth). Not `sizes="auto"`: tiles out of sight are not laid out
+    (content-visibility), and browsers take such a picture to be 300 px wide.
     """
-    phone = min(round(ratio * 28 * 1.4), 100)
+    phone = min(round(ratio * 28 * 1.2), 100)
     return (
-        f"auto, (max-width: 599px) {phone}vw, "
-        f"calc({ratio * 12 * 1.4:.1f}vw + {round(ratio * 90 * 1.4)}px)"
+        f"(max-width: 599px) {phone}vw, "
+        f"calc({ratio * 12 * 1.25:.1f}vw + {round(ratio * 90 * 1.25)}px)"
     )

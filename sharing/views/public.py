@@ -19,9 +19,11 @@ from sharing.models import ShareLink
 from sharing.views.favourites import favourites_state
 from sharing.views.gate import expired_response, link_url, safe_next, visitor_view
 
-# Photos per server page. The grid stays quick to render and to lay out on a phone;
-# the script fetches the next page before the visitor reaches the end.
-PAGE_SIZE = 100
+# Photos in the first server page, then in each page after it. The first is small so
+# a phone lays out and paints the cover at once; the script fetches the next page long
+# before the visitor reaches the end, and without script a link leads to it.
+FIRST_PAGE = 40
+PAGE_SIZE = 80
 
 ANY_PHOTO = uuid.UUID(int=0)
 
@@ -46,13 +48,19 @@ class Listing:
     sets: list[GallerySet]
     current_set: GallerySet | None
     total: int
-    page: int
+    start: int
     photos: list[Photo]
-    has_next: bool
 
     @property
-    def offset(self) -> int:
-        return (self.page - 1) * PAGE_SIZE
+    def next_start(self) -> int | None:
+        end = self.start + len(self.photos)
+        return end if end < self.total else None
+
+    @property
+    def previous_start(self) -> int | None:
+        if not self.start:
+            return None
+        return 0 if self.start <= FIRST_PAGE else self.start - PAGE_SIZE
 
 
 def _listing(request: HttpRequest, link: ShareLink) -> Listing:
@@ -68,18 +76,16 @@ def _listing(request: HttpRequest, link: ShareLink) -> Listing:
     if current_set is not None:
         photos = photos.filter(photo_set=current_set)
     total = current_set.photo_count if current_set else sum(counts.values())
-    page = _page_number(request)
-    if page > 1 and (page - 1) * PAGE_SIZE >= total:
+    start = _start(request)
+    if start and start >= total:
         raise Http404
-    start = (page - 1) * PAGE_SIZE
-    shown = list(photos.only(*TILE_FIELDS)[start : start + PAGE_SIZE])
+    size = PAGE_SIZE if start else FIRST_PAGE
     return Listing(
         sets=sets,
         current_set=current_set,
         total=total,
-        page=page,
-        photos=shown,
-        has_next=start + len(shown) < total,
+        start=start,
+        photos=list(photos.only(*TILE_FIELDS)[start : start + size]),
     )
 
 
@@ -93,19 +99,20 @@ def _chosen_set(request: HttpRequest, sets: list[GallerySet]) -> GallerySet | No
     raise Http404
 
 
-def _page_number(request: HttpRequest) -> int:
+def _start(request: HttpRequest) -> int:
+    """Which photo a page starts from (`?from=`); nonsense means the first."""
     try:
-        return max(int(request.GET.get("page", 1)), 1)
+        return max(int(request.GET.get("from", 0)), 0)
     except ValueError:
-        return 1
+        return 0
 
 
-def _query(listing: Listing, page: int | None = None) -> str:
+def _query(listing: Listing, start: int | None = None) -> str:
     params = []
     if listing.current_set:
         params.append(f"set={listing.current_set.pk}")
-    if page and page > 1:
-        params.append(f"page={page}")
+    if start:
+        params.append(f"from={start}")
     return "?" + "&".join(params) if params else ""
 
 
@@ -121,7 +128,7 @@ def _tiles(link: ShareLink, listing: Listing, hearted: set) -> list[dict]:
     return [
         {
             "photo": photo,
-            "number": listing.offset + number,
+            "number": listing.start + number,
             "url": f"{photo_base}/{photo.pk}/{set_query}",
             "heart_url": f"{heart_base}/{photo.pk}/",
             "ratio": f"{photo.aspect_ratio:.4f}",
@@ -140,7 +147,7 @@ def _cover(link: ShareLink, listing: Listing) -> Photo | None:
     visible_sets = {s.pk for s in listing.sets}
     if cover and cover.is_ready and cover.photo_set_id in visible_sets:
         return cover
-    if listing.current_set is None and listing.page == 1 and listing.photos:
+    if listing.current_set is None and not listing.start and listing.photos:
         return listing.photos[0]
     return link.visible_photos().only(*TILE_FIELDS).first()
 
@@ -164,7 +171,7 @@ def _count_view(request: HttpRequest, link: ShareLink) -> None:
 
 def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> dict:
     favourites = favourites_state(request, link)
-    next_page = listing.page + 1 if listing.has_next else None
+    next_start, previous_start = listing.next_start, listing.previous_start
     return {
         "link": link,
         "gallery": link.gallery,
@@ -172,16 +179,16 @@ def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> di
         "tiles": _tiles(link, listing, favourites["hearted"]),
         "favourites": favourites,
         "csrf": get_token(request),
-        "next_url": _query(listing, next_page) if next_page else "",
-        "previous_url": (
-            (_query(listing, listing.page - 1) or link_url(link))
-            if listing.page > 1
-            else ""
-        ),
+        "next_url": _query(listing, next_start) if next_start else "",
         "next_fragment": (
             reverse("sharing:gallery_photos", args=[link.token])
-            + _query(listing, next_page)
-            if next_page
+            + _query(listing, next_start)
+            if next_start
+            else ""
+        ),
+        "previous_url": (
+            (_query(listing, previous_start) or link_url(link))
+            if previous_start is not None
             else ""
         ),
     }

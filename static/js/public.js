@@ -9,8 +9,6 @@
   var ZERO = "00000000-0000-0000-0000-000000000000";
   var loadMore = function () { return Promise.resolve(false); };
 
-  doc.documentElement.classList.add("js");
-
   /* Talking to the server ------------------------------------------------- */
 
   function csrfToken() {
@@ -379,7 +377,7 @@
     picture.style.backgroundImage = thumb.currentSrc ? 'url("' + thumb.currentSrc + '")' : "";
     picture.alt = thumb.alt;
     fit();
-    picture.srcset = link.getAttribute("data-lb");
+    picture.srcset = bigSrcset(link);
 
     var all = tiles();
     var index = all.indexOf(link);
@@ -408,11 +406,18 @@
     if (index >= all.length - 3) loadMore();
   }
 
+  // The grid's own sizes plus the preview: every size the lightbox may need.
+  function bigSrcset(link) {
+    var own = thumbOf(link).getAttribute("srcset") || "";
+    var preview = link.getAttribute("data-lb") || "";
+    return own && preview ? own + ", " + preview : own || preview;
+  }
+
   function preload(link) {
     if (!link) return;
     var image = new Image();
     image.sizes = picture.sizes;
-    image.srcset = link.getAttribute("data-lb");
+    image.srcset = bigSrcset(link);
   }
 
   function open(link, fromHistory) {

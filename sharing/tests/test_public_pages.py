@@ -1,0 +1,484 @@
+"""The visitor's gallery at /s/<token>/: the gate, the cover and grid, each photo's page."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from galleries.models import Photo
+from galleries.tests.factories import GalleryFactory, ReadyPhotoFactory
+from sharing import access, services
+from sharing.models import LinkDay
+from sharing.tests.conftest import LINK_PASSWORD
+from sharing.tests.factories import ShareLinkFactory
+from sharing.views.public import FIRST_PAGE, PAGE_SIZE
+
+FILE_URL = "/galleries/files/"
+
+
+def gallery_url(link, query=""):
+    return reverse("sharing:gallery", args=[link.token]) + query
+
+
+def photo_url(link, photo, query=""):
+    return reverse("sharing:photo", args=[link.token, photo.pk]) + query
+
+
+def unlock_url(link):
+    return reverse("sharing:unlock", args=[link.token])
+
+
+def ordered(link):
+    return list(link.visible_photos())
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def grid(response) -> str:
+    """The photo grid alone, without the cover above it."""
+    return page(response).split("data-grid>", 1)[1].split("</ul>", 1)[0]
+
+
+# --- The gate ---------------------------------------------------------------------------
+
+
+def test_a_disabled_link_and_a_missing_one_show_the_same_404(client, link):
+    services.link_update(link=link, is_active=False)
+
+    disabled = client.get(gallery_url(link))
+    missing = client.get(reverse("sharing:gallery", args=["no-such-token"]))
+
+    assert disabled.status_code == missing.status_code == 404
+    assert disabled.content == missing.content
+    assert "Anna" not in page(disabled)
+
+
+@pytest.mark.parametrize(
+    "name", ["gallery", "gallery_photos", "unlock", "favourites", "favourites_start"]
+)
+def test_every_page_of_a_disabled_link_is_404(client, link, name):
+    services.link_update(link=link, is_active=False)
+    assert client.get(reverse(f"sharing:{name}", args=[link.token])).status_code == 404
+
+
+def test_an_expired_link_says_so_kindly_with_410_and_shows_no_photo(
+    client, link, gallery
+):
+    services.link_update(
+        link=link, expires_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    first = gallery.photos.first()
+
+    for url in (gallery_url(link), photo_url(link, first), unlock_url(link)):
+        response = client.get(url)
+        assert response.status_code == 410
+        text = page(response)
+        assert "This gallery has expired" in text
+        assert "Olivia Studio" in text
+        assert FILE_URL not in text
+        assert first.original_filename not in text
+
+
+def test_a_locked_link_sends_the_visitor_to_the_password_page(
+    client, locked_link, gallery
+):
+    photo = gallery.photos.first()
+    for url in (
+        gallery_url(locked_link),
+        photo_url(locked_link, photo),
+        reverse("sharing:gallery_photos", args=[locked_link.token]) + "?from=40",
+        reverse("sharing:favourites", args=[locked_link.token]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(unlock_url(locked_link) + "?next=")
+
+
+def test_the_password_page_shows_the_gallery_name_but_nothing_of_its_photos(
+    client, locked_link, gallery
+):
+    response = client.get(gallery_url(locked_link), follow=True)
+
+    text = page(response)
+    assert response.status_code == 200
+    assert "Anna &amp; Ben" in text
+    assert "Olivia Studio" in text
+    assert 'type="password"' in text
+    assert FILE_URL not in text
+    for photo in gallery.photos.all():
+        assert photo.original_filename not in text
+        assert str(photo.pk) not in text
+
+
+def test_a_wrong_password_says_so_and_keeps_the_gallery_locked(client, locked_link):
+    response = client.post(unlock_url(locked_link), {"password": "guess"})
+
+    assert response.status_code == 400
+    assert "That password is not right" in page(response)
+    assert client.get(gallery_url(locked_link)).status_code == 302
+
+
+def test_too_many_wrong_passwords_get_a_clear_429(client, locked_link):
+    for _ in range(access.PASSWORD_ATTEMPTS):
+        client.post(unlock_url(locked_link), {"password": "guess"})
+
+    response = client.post(unlock_url(locked_link), {"password": LINK_PASSWORD})
+
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    assert "Too many wrong passwords" in page(response)
+    assert client.get(gallery_url(locked_link)).status_code == 302
+
+
+def test_the_right_password_opens_the_gallery_for_the_browser_session(
+    client, locked_link, gallery
+):
+    photo = gallery.photos.first()
+    target = photo_url(locked_link, photo)
+
+    response = client.post(
+        unlock_url(locked_link), {"password": LINK_PASSWORD, "next": target}
+    )
+
+    assert response.status_code == 302
+    assert response.url == target
+    assert client.get(target).status_code == 200
+    assert client.get(gallery_url(locked_link)).status_code == 200
+
+
+def test_after_unlocking_the_password_page_goes_straight_to_the_gallery(
+    client, locked_link
+):
+    client.post(unlock_url(locked_link), {"password": LINK_PASSWORD})
+    response = client.get(unlock_url(locked_link))
+    assert response.status_code == 302
+    assert response.url == gallery_url(locked_link)
+
+
+def test_unlocking_never_sends_the_visitor_off_the_link(client, locked_link, link):
+    for elsewhere in ("https://evil.example/", "//evil.example/", gallery_url(link)):
+        response = client.post(
+            unlock_url(locked_link), {"password": LINK_PASSWORD, "next": elsewhere}
+        )
+        assert response.url == gallery_url(locked_link)
+
+
+def test_a_new_password_locks_out_everyone_who_used_the_old_one(client, locked_link):
+    client.post(unlock_url(locked_link), {"password": LINK_PASSWORD})
+    assert client.get(gallery_url(locked_link)).status_code == 200
+
+    services.link_update(link=locked_link, password="a new one")
+
+    assert client.get(gallery_url(locked_link)).status_code == 302
+
+
+def test_a_link_without_password_has_no_password_page(client, link):
+    response = client.get(unlock_url(link))
+    assert response.status_code == 302
+    assert response.url == gallery_url(link)
+
+
+# --- The gallery page -------------------------------------------------------------------
+
+
+def test_the_gallery_opens_on_its_cover_with_title_date_and_studio(
+    client, gallery, link
+):
+    gallery.event_date = datetime.date(2025, 6, 14)
+    gallery.save()
+    cover = gallery.photos.order_by("position").last()
+    gallery.cover = cover
+    gallery.save()
+
+    text = page(client.get(gallery_url(link)))
+
+    hero = text.split('<header class="hero', 1)[1].split("</header>", 1)[0]
+    assert cover.original_filename in hero  # its renditions' names
+    assert 'fetchpriority="high"' in hero
+    assert "<h1" in hero
+    assert "Anna &amp; Ben" in hero
+    assert "14 June 2025" in hero
+    assert "Olivia Studio" in hero
+
+
+def test_the_cover_is_never_a_photo_the_link_does_not_show(
+    client, gallery, ceremony, reception
+):
+    hidden = reception.photos.first()
+    gallery.cover = hidden
+    gallery.save()
+    link = ShareLinkFactory(gallery=gallery)
+    link.sets.set([ceremony])
+
+    text = page(client.get(gallery_url(link)))
+
+    assert hidden.original_filename not in text
+    assert ceremony.photos.first().original_filename in text
+
+
+def test_the_welcome_message_comes_first_then_the_galleries_description(
+    client, gallery, link
+):
+    gallery.description = "Thank you for having us."
+    gallery.save()
+    assert "Thank you for having us." in page(client.get(gallery_url(link)))
+
+    services.link_update(link=link, welcome_message="Hello, Anna & Ben!")
+    text = page(client.get(gallery_url(link)))
+    assert "Hello, Anna &amp; Ben!" in text
+    assert "Thank you for having us." not in text
+
+
+def test_sets_are_offered_only_when_the_link_shows_more_than_one(
+    client, gallery, ceremony, link
+):
+    text = page(client.get(gallery_url(link)))
+    assert 'aria-label="Sets"' in text
+    assert f"?set={ceremony.pk}" in text
+
+    single = ShareLinkFactory(gallery=gallery)
+    single.sets.set([ceremony])
+    assert 'aria-label="Sets"' not in page(client.get(gallery_url(single)))
+
+
+def test_each_set_has_its_own_page_with_only_its_photos(
+    client, link, ceremony, reception
+):
+    response = client.get(gallery_url(link, f"?set={reception.pk}"))
+
+    for photo in reception.photos.all():
+        assert photo.original_filename in grid(response)
+    for photo in ceremony.photos.all():
+        assert photo.original_filename not in grid(response)
+    assert f'href="?set={reception.pk}" aria-current="page"' in page(response)
+
+
+def test_a_set_the_link_does_not_show_is_not_found(
+    client, gallery, ceremony, reception, other_gallery
+):
+    link = ShareLinkFactory(gallery=gallery)
+    link.sets.set([ceremony])
+    for wanted in (reception.pk, other_gallery.sets.first().pk, "junk"):
+        assert client.get(gallery_url(link, f"?set={wanted}")).status_code == 404
+
+
+def test_photos_of_a_hidden_set_never_appear(client, gallery, ceremony, reception):
+    link = ShareLinkFactory(gallery=gallery)
+    link.sets.set([ceremony])
+
+    text = page(client.get(gallery_url(link)))
+
+    for photo in reception.photos.all():
+        assert photo.original_filename not in text
+        assert str(photo.pk) not in text
+    assert 'data-total="3"' in text
+
+
+@pytest.mark.parametrize(
+    "status",
+    [Photo.Status.UPLOADING, Photo.Status.PROCESSING, Photo.Status.FAILED],
+)
+def test_a_photo_that_is_not_ready_never_appears(client, gallery, link, status):
+    unready = ReadyPhotoFactory(gallery=gallery, status=status)
+
+    text = page(client.get(gallery_url(link)))
+
+    assert unready.original_filename not in text
+    assert client.get(photo_url(link, unready)).status_code == 404
+
+
+def test_tiles_keep_their_shape_and_load_lazily_at_the_right_size(client, link):
+    text = page(client.get(gallery_url(link)))
+
+    tiles = re.findall(r'<li class="tile".*?</li>', text, re.S)
+    assert len(tiles) == 5
+    for tile in tiles:
+        assert "--r:1.5000" in tile
+        assert 'width="3000" height="2000"' in tile
+        assert 'loading="lazy"' in tile
+        assert 'decoding="async"' in tile
+        assert "grid.webp 400w" in tile
+        assert "grid_2x.webp 800w" in tile
+        assert 'sizes="(max-width: 599px)' in tile
+        assert 'type="image/webp"' in tile
+        assert "data:image/webp;base64" in tile  # the placeholder, painted at once
+        assert "background-color:#808080" in tile
+
+
+def test_a_gallery_page_can_be_indexed_since_its_token_is_its_lock(client, link):
+    # Lighthouse's SEO audit (and the brief) rule out noindex on the gallery itself.
+    text = page(client.get(gallery_url(link)))
+    assert 'name="robots"' not in text
+    assert '<html lang="en">' in text
+    assert '<meta name="description"' in text
+
+
+def test_a_big_gallery_comes_in_pages_with_a_plain_more_link(client, gallery, link):
+    ReadyPhotoFactory.create_batch(FIRST_PAGE + PAGE_SIZE, gallery=gallery)
+    total = FIRST_PAGE + PAGE_SIZE + 5
+
+    first = page(client.get(gallery_url(link)))
+    assert first.count('<li class="tile"') == FIRST_PAGE
+    assert f'href="?from={FIRST_PAGE}#photos"' in first
+    assert "Earlier photos" not in first
+
+    second = page(client.get(gallery_url(link, f"?from={FIRST_PAGE}")))
+    assert second.count('<li class="tile"') == PAGE_SIZE
+    assert f'href="?from={FIRST_PAGE + PAGE_SIZE}#photos"' in second
+    assert f'href="{gallery_url(link)}#photos" rel="prev"' in second
+
+    last = page(client.get(gallery_url(link, f"?from={FIRST_PAGE + PAGE_SIZE}")))
+    assert last.count('<li class="tile"') == 5
+    assert "More photos" not in last
+    assert f'href="?from={FIRST_PAGE}#photos" rel="prev"' in last
+    assert f'data-n="{total}"' in last
+
+    assert client.get(gallery_url(link, f"?from={total}")).status_code == 404
+    assert client.get(gallery_url(link, "?from=junk")).status_code == 200
+
+
+def test_the_next_page_comes_as_a_fragment_for_infinite_scroll(client, gallery, link):
+    ReadyPhotoFactory.create_batch(FIRST_PAGE, gallery=gallery)
+    first = page(client.get(gallery_url(link)))
+    fragment_url = re.search(r'data-more="([^"]+)"', first).group(1)
+
+    fragment = page(client.get(fragment_url.replace("&amp;", "&")))
+
+    assert fragment.lstrip().startswith('<li class="tile"')
+    assert fragment.count('<li class="tile"') == 5
+    assert "<html" not in fragment
+    assert f'data-n="{FIRST_PAGE + 1}"' in fragment
+
+
+def test_the_gallery_of_1000_photos_needs_a_fixed_number_of_queries(
+    client, gallery, link, django_assert_max_num_queries
+):
+    ReadyPhotoFactory.create_batch(1000, gallery=gallery)
+    client.get(gallery_url(link))  # today's salt and counters exist from now on
+
+    with django_assert_max_num_queries(16):
+        response = client.get(gallery_url(link))
+    assert response.status_code == 200
+
+    with django_assert_max_num_queries(10):
+        fragment = client.get(
+            reverse("sharing:gallery_photos", args=[link.token]) + "?from=520"
+        )
+    assert page(fragment).count('<li class="tile"') == PAGE_SIZE
+
+
+def test_a_visit_counts_once_not_for_every_page_of_photos(client, gallery, link):
+    ReadyPhotoFactory.create_batch(FIRST_PAGE, gallery=gallery)
+    inside = "http://testserver" + gallery_url(link)
+    more = f"?from={FIRST_PAGE}"
+
+    client.get(gallery_url(link))
+    client.get(gallery_url(link, more), HTTP_REFERER=inside)
+    client.get(reverse("sharing:gallery_photos", args=[link.token]) + more)
+    client.get(photo_url(link, gallery.photos.first()), HTTP_REFERER=inside)
+
+    day = LinkDay.objects.get(link=link)
+    assert day.views == 1
+    assert day.visitors == 1
+    link.refresh_from_db()
+    assert link.last_visited_at is not None
+
+
+def test_a_photo_shared_on_its_own_counts_as_a_visit(client, gallery, link):
+    client.get(photo_url(link, gallery.photos.first()))
+    assert LinkDay.objects.get(link=link).views == 1
+
+
+def test_downloading_everything_is_offered_only_when_the_link_allows(client, link):
+    assert reverse("sharing:zip", args=[link.token]) in page(
+        client.get(gallery_url(link))
+    )
+
+    services.link_update(link=link, downloads="none")
+    text = page(client.get(gallery_url(link)))
+    assert reverse("sharing:zip", args=[link.token]) not in text
+    assert "data-download-web" not in text
+
+
+def test_an_empty_gallery_says_so(client, owner):
+    link = ShareLinkFactory(gallery=GalleryFactory(owner=owner, title="Soon"))
+    response = client.get(gallery_url(link))
+    assert response.status_code == 200
+    assert "no photos here yet" in page(response)
+
+
+def test_the_gallery_page_is_compressed_for_browsers_that_accept_it(client, link):
+    response = client.get(gallery_url(link), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+
+
+# --- A photo's own page -----------------------------------------------------------------
+
+
+def test_each_photo_has_a_page_with_the_large_picture(client, link):
+    first = ordered(link)[0]
+
+    response = client.get(photo_url(link, first))
+
+    text = page(response)
+    assert response.status_code == 200
+    assert "preview.jpeg 2048w" in text
+    assert f'alt="{first.original_filename}"' in text
+    assert "1 / 5" in text
+    assert f"#p-{first.pk}" in text  # back to the grid, at this photo
+
+
+def test_a_photo_page_leads_to_the_previous_and_next_photos_in_order(client, link):
+    photos = ordered(link)
+
+    first = page(client.get(photo_url(link, photos[0])))
+    middle = page(client.get(photo_url(link, photos[2])))
+    last = page(client.get(photo_url(link, photos[-1])))
+
+    assert 'rel="prev"' not in first
+    assert f'href="{photo_url(link, photos[1])}" rel="next"' in first
+    assert f'href="{photo_url(link, photos[1])}" rel="prev"' in middle
+    assert f'href="{photo_url(link, photos[3])}" rel="next"' in middle
+    assert 'rel="next"' not in last
+
+
+def test_a_photo_page_reached_from_a_set_stays_within_the_set(client, link, reception):
+    first, second = reception.photos.order_by("position")
+    query = f"?set={reception.pk}"
+
+    text = page(client.get(photo_url(link, first, query)))
+
+    assert "1 / 2" in text
+    assert f'href="{photo_url(link, second, query)}" rel="next"' in text
+    assert 'rel="prev"' not in text
+
+
+def test_a_photo_of_another_gallery_or_a_hidden_set_is_not_found(
+    client, gallery, ceremony, reception, other_gallery
+):
+    link = ShareLinkFactory(gallery=gallery)
+    link.sets.set([ceremony])
+
+    for photo in (reception.photos.first(), other_gallery.photos.first()):
+        assert client.get(photo_url(link, photo)).status_code == 404
+
+
+def test_download_buttons_follow_what_the_link_allows(client, link, gallery):
+    photo = gallery.photos.first()
+    download = reverse("sharing:photo_download", args=[link.token, photo.pk])
+
+    text = page(client.get(photo_url(link, photo)))
+    assert f"{download}?size=web" in text
+    assert f"{download}?size=original" not in text
+
+    services.link_update(link=link, downloads="original")
+    text = page(client.get(photo_url(link, photo)))
+    assert f"{download}?size=web" in text
+    assert f"{download}?size=original" in text
+
+    services.link_update(link=link, downloads="none")
+    assert download not in page(client.get(photo_url(link, photo)))
