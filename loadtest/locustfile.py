@@ -10,8 +10,9 @@ targets); by hand:
 
 Users (weights by count; the ZIP downloaders and photographers are fixed numbers):
 
-- Visitor: lands on the public gallery, pages through it ("More photos", ?page=N),
-  opens photo pages, fetches a few grid pictures from the bucket as a browser would,
+- Visitor: lands on the public gallery, pages through it (the "More photos" link; 80 %
+  of visitors have the page's script, which fetches the next tiles as a fragment, the
+  others follow the link to the next page), opens photo pages, fetches a few grid pictures from the bucket as a browser would,
   starts a favourites list and hearts photos (form posts with the CSRF token, asking
   for JSON as the page's script does). Thinks 1-3 s between actions.
 - ZipDownloader: downloads the whole gallery as one ZIP, reading it at a client's
@@ -55,11 +56,17 @@ ZIP_BYTES_PER_SECOND = float(os.environ.get("LOADTEST_ZIP_MBPS", "25")) * 1e6
 VISITOR_WAIT = tuple(
     float(s) for s in os.environ.get("LOADTEST_WAIT", "1-3").split("-")
 )
-# The names whose p95 the target applies to: the public gallery page, first and later.
-TARGET_NAMES = ("gallery page", "gallery next page")
+# The names whose p95 the target applies to: the public gallery, its first page and the
+# further photos (as a page without script, or the fragment the script fetches).
+TARGET_NAMES = ("gallery page", "gallery next page", "gallery more photos (script)")
+SCRIPT_SHARE = 0.8  # visitors whose browser runs the page's script
 
 PHOTO_LINK = re.compile(r'href="(/s/[^/"]+/p/[0-9a-f-]{36}/)[^"]*"')
-NEXT_PAGE = re.compile(r'href="([^"]*[?&](?:amp;)?page=(\d+)[^"]*)"')
+# The grid's "More photos" link: an href for pages without script, and data-more, the
+# fragment of further tiles the page's script fetches as the visitor scrolls.
+NEXT_LINK = re.compile(r'<a\b[^>]*\brel="next"[^>]*>')
+HREF = re.compile(r'\bhref="([^"]*)"')
+DATA_MORE = re.compile(r'\bdata-more="([^"]*)"')
 GRID_PICTURE = re.compile(r'<img[^>]+src="(https?://[^"]+)"')
 STATIC_ASSET = re.compile(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"')
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -86,6 +93,8 @@ class Visitor(FastHttpUser):
         self.gallery = urlsplit(gallery_url()).path
         self.photo_pages: list[str] = []
         self.next_page: str | None = None
+        self.next_fragment: str | None = None
+        self.scripted = random.random() < SCRIPT_SHARE
         self.csrf = ""
         self.list_started = False
         self.open_gallery(first_visit=True)
@@ -102,9 +111,12 @@ class Visitor(FastHttpUser):
 
     @task(3)
     def more_photos(self) -> None:
-        if self.next_page is None:
-            return self.open_gallery()
-        self.read_listing(self.next_page, "gallery next page")
+        if self.scripted and self.next_fragment:
+            self.read_listing(self.next_fragment, "gallery more photos (script)")
+        elif not self.scripted and self.next_page:
+            self.read_listing(self.next_page, "gallery next page")
+        else:  # at the end of the gallery: back to its start
+            self.open_gallery()
 
     @task(4)
     def open_photo(self) -> None:
@@ -152,12 +164,14 @@ class Visitor(FastHttpUser):
                 return ""
             self.photo_pages = list(dict.fromkeys(photos))
             self.remember_csrf(response)
-            later = [(int(n), unescape(h)) for h, n in NEXT_PAGE.findall(html)]
-            current = (
-                int(re.search(r"page=(\d+)", url).group(1)) if "page=" in url else 1
-            )
-            ahead = [h for n, h in sorted(later) if n == current + 1]
-            self.next_page = urljoin(url, ahead[0]) if ahead else None
+            self.next_page = self.next_fragment = None
+            more = NEXT_LINK.search(html)
+            if more:
+                href, fragment = HREF.search(more[0]), DATA_MORE.search(more[0])
+                if href:
+                    self.next_page = urljoin(url, unescape(href[1]).split("#")[0])
+                if fragment:
+                    self.next_fragment = urljoin(url, unescape(fragment[1]))
         pictures = GRID_PICTURE.findall(html)[:IMAGES_PER_PAGE]
         for picture in pictures:
             self.client.get(unescape(picture), name="S3: grid picture")
