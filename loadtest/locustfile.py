@@ -352,13 +352,13 @@ def summarize(environment, **kwargs) -> None:
     rows = sorted(stats.entries.values(), key=lambda e: (e.method, e.name))
     print()
     print(
-        f"{'request':<32}{'count':>8}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
+        f"{'request':<36}{'count':>8}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
         f"{'max':>8}{'errors':>8}"
     )
     for entry in [*rows, stats.total]:
         name = "ALL" if entry is stats.total else f"{entry.method} {entry.name}"
         print(
-            f"{name[:31]:<32}{entry.num_requests:>8}"
+            f"{name[:35]:<36}{entry.num_requests:>8}"
             f"{entry.num_requests / elapsed:>8.1f}"
             f"{entry.get_response_time_percentile(0.50):>8.0f}"
             f"{entry.get_response_time_percentile(0.95):>8.0f}"
