@@ -309,6 +309,21 @@ def test_tiles_keep_their_shape_and_load_lazily_at_the_right_size(client, link):
         assert "background-color:#808080" in tile
 
 
+def test_without_script_each_heart_posts_the_shared_form_with_its_csrf_token(
+    client, link, gallery
+):
+    photo = gallery.photos.first()
+    text = page(client.get(gallery_url(link)))
+
+    assert re.search(
+        r'<form id="hearts" method="post" hidden><input type="hidden" '
+        r'name="csrfmiddlewaretoken" value="\w+"></form>',
+        text,
+    )
+    toggle = reverse("sharing:favourite_toggle", args=[link.token, photo.pk])
+    assert f'form="hearts" formaction="{toggle}" name="hearted" value="1"' in text
+
+
 def test_a_gallery_page_can_be_indexed_since_its_token_is_its_lock(client, link):
     # Lighthouse's SEO audit (and the brief) rule out noindex on the gallery itself.
     text = page(client.get(gallery_url(link)))
@@ -357,7 +372,13 @@ def test_the_next_page_comes_as_a_fragment_for_infinite_scroll(client, gallery, 
 def test_the_gallery_of_1000_photos_needs_a_fixed_number_of_queries(
     client, gallery, link, django_assert_max_num_queries
 ):
-    ReadyPhotoFactory.create_batch(1000, gallery=gallery)
+    photos = ReadyPhotoFactory.create_batch(1000, gallery=gallery)
+    client.post(
+        reverse("sharing:favourites_start", args=[link.token]), {"name": "Anna"}
+    )
+    favourite_list = link.favourite_lists.get()
+    for photo in photos[::20]:
+        services.favourite_add(favourite_list=favourite_list, photo=photo)
     client.get(gallery_url(link))  # today's salt and counters exist from now on
 
     with django_assert_max_num_queries(16):
@@ -369,6 +390,7 @@ def test_the_gallery_of_1000_photos_needs_a_fixed_number_of_queries(
             reverse("sharing:gallery_photos", args=[link.token]) + "?from=520"
         )
     assert page(fragment).count('<li class="tile"') == PAGE_SIZE
+    assert page(fragment).count('aria-pressed="true"') == PAGE_SIZE // 20
 
 
 def test_a_visit_counts_once_not_for_every_page_of_photos(client, gallery, link):

@@ -50,11 +50,9 @@ def favourites_state(request: HttpRequest, link: ShareLink) -> dict:
     favourite_list = current_list(request, link) if link.favourites_enabled else None
     hearted = set()
     if favourite_list is not None:
-        hearted = set(
-            favourite_list.items.filter(
-                photo__in=link.visible_photos().order_by().values("pk")
-            ).values_list("photo_id", flat=True)
-        )
+        # Every heart counts, as it does against the limit, even one on a photo the
+        # photographer has since hidden.
+        hearted = set(favourite_list.items.values_list("photo_id", flat=True))
     limit = link.favourites_limit
     return {
         "enabled": link.favourites_enabled,
@@ -141,7 +139,7 @@ def start(request: HttpRequest, link: ShareLink) -> HttpResponse:
             )
             if heart_error:
                 messages.error(request, heart_error)
-            if photo_id and "#" not in next_url:
+            if photo_id and "#" not in next_url and "/p/" not in next_url:
                 next_url += f"#p-{photo_id}"
             return redirect(next_url)
         if wants_json(request):

@@ -399,7 +399,6 @@
     Array.prototype.forEach.call(lightbox.querySelectorAll("[data-lb-download]"), function (a) {
       a.href = downloadUrl(id, a.getAttribute("data-lb-download"));
     });
-    lightbox.querySelector("[data-lb-page]").href = link.href;
 
     preload(all[index + 1]);
     preload(all[index - 1]);
