@@ -468,6 +468,19 @@ def test_a_photo_page_leads_to_the_previous_and_next_photos_in_order(client, lin
     assert 'rel="next"' not in last
 
 
+def test_back_from_a_photo_leads_to_the_grid_page_that_holds_it(client, gallery, link):
+    ReadyPhotoFactory.create_batch(FIRST_PAGE + PAGE_SIZE, gallery=gallery)
+    photos = ordered(link)
+    late = photos[FIRST_PAGE + PAGE_SIZE + 2]
+
+    text = page(client.get(photo_url(link, late)))
+
+    back = gallery_url(link, f"?from={FIRST_PAGE + PAGE_SIZE}#p-{late.pk}")
+    assert f'href="{back}"' in text
+    grid_page = page(client.get(gallery_url(link, f"?from={FIRST_PAGE + PAGE_SIZE}")))
+    assert f'id="p-{late.pk}"' in grid_page
+
+
 def test_a_photo_page_reached_from_a_set_stays_within_the_set(client, link, reception):
     first, second = reception.photos.order_by("position")
     query = f"?set={reception.pk}"

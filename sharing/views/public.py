@@ -117,7 +117,7 @@ def _query(listing: Listing, start: int | None = None) -> str:
 
 
 def _tiles(link: ShareLink, listing: Listing, hearted: set) -> list[dict]:
-    # Reversed once: a page of 100 photos would otherwise reverse 100 URLs.
+    # Reversed once, not once per photo.
     photo_base = reverse("sharing:photo", args=[link.token, ANY_PHOTO]).removesuffix(
         f"/{ANY_PHOTO}/"
     )
@@ -264,7 +264,7 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
             .items.filter(photo=photo)
             .values_list("note", flat=True)
             .first()
-        )
+        ) or ""
     _count_view(request, link)
     return render(
         request,
@@ -279,13 +279,25 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
             "total": len(ids),
             "previous_url": url_of(ids[index - 1]) if index > 0 else "",
             "next_url": url_of(ids[index + 1]) if index + 1 < len(ids) else "",
-            "back_url": f"{link_url(link)}{set_query}#p-{photo.pk}",
+            "back_url": _grid_url_at(link, current_set, index, photo),
             "current_set": current_set,
             "favourites": favourites,
             "hearted": photo.pk in favourites["hearted"],
             "note": note,
         },
     )
+
+
+def _grid_url_at(link: ShareLink, current_set, index: int, photo: Photo) -> str:
+    """The grid's page that holds the photo at `index`, scrolled to its tile."""
+    start = 0
+    if index >= FIRST_PAGE:
+        start = FIRST_PAGE + (index - FIRST_PAGE) // PAGE_SIZE * PAGE_SIZE
+    params = [f"set={current_set.pk}"] if current_set else []
+    if start:
+        params.append(f"from={start}")
+    query = "?" + "&".join(params) if params else ""
+    return f"{link_url(link)}{query}#p-{photo.pk}"
 
 
 @require_http_methods(["GET", "POST"])
