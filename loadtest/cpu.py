@@ -2,12 +2,15 @@
 other work. Other processes on a 2-core machine change every latency figure, so the
 results say how much of the CPU the run actually had.
 
-    python loadtest/cpu.py snapshot FILE     before the run
-    python loadtest/cpu.py report FILE       after it: cores used per group
+    python loadtest/cpu.py snapshot FILE           before the run
+    python loadtest/cpu.py run FILE -- COMMAND...  run the load generator, noting its CPU
+    python loadtest/cpu.py report FILE             after it: cores used per group
 """
 
 import json
 import os
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -69,6 +72,14 @@ def snapshot(path: Path) -> None:
     )
 
 
+def run(path: Path, command: list[str]) -> int:
+    """Run the load generator; it is gone by the report, so its CPU is noted here."""
+    code = subprocess.call(command)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    path.with_suffix(".generator").write_text(str(usage.ru_utime + usage.ru_stime))
+    return code
+
+
 def report(path: Path) -> None:
     before = json.loads(path.read_text())
     seconds = time.time() - before["time"]
@@ -77,6 +88,9 @@ def report(path: Path) -> None:
     for pid, (group, ticks) in processes().items():
         _, earlier = before["procs"].get(pid, (group, 0))
         used[group] = used.get(group, 0) + max(ticks - earlier, 0) / TICKS
+    generator = path.with_suffix(".generator")
+    if generator.exists():
+        used["load generator (locust)"] = float(generator.read_text())
     cores = os.cpu_count() or 1
     machine = (busy - before["busy"]) / max(total - before["total"], 1) * cores
     print(f"CPU during the run ({seconds:.0f} s; cores used on average, of {cores}):")
@@ -92,4 +106,6 @@ def report(path: Path) -> None:
 
 if __name__ == "__main__":
     action, file = sys.argv[1], Path(sys.argv[2])
+    if action == "run":
+        sys.exit(run(file, sys.argv[sys.argv.index("--") + 1 :]))
     {"snapshot": snapshot, "report": report}[action](file)
