@@ -155,3 +155,9 @@ def visible_photo(link: ShareLink, photo_id) -> Photo:
     if photo is None:
         raise Http404
     return photo
+
+
+def is_owner(request, link: ShareLink) -> bool:
+    """The photographer looking at their own link: not a visitor to count."""
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated and user.pk == link.gallery.owner_id)

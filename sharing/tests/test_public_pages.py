@@ -415,6 +415,13 @@ def test_a_photo_shared_on_its_own_counts_as_a_visit(client, gallery, link):
     assert LinkDay.objects.get(link=link).views == 1
 
 
+def test_the_photographer_checking_their_own_link_is_not_counted_as_a_visitor(
+    owner_client, gallery, link
+):
+    assert owner_client.get(gallery_url(link)).status_code == 200
+    assert not LinkDay.objects.filter(link=link).exists()
+
+
 def test_downloading_everything_is_offered_only_when_the_link_allows(client, link):
     assert reverse("sharing:zip", args=[link.token]) in page(
         client.get(gallery_url(link))

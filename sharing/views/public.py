@@ -161,7 +161,7 @@ def _is_landing(request: HttpRequest, link: ShareLink) -> bool:
 
 
 def _count_view(request: HttpRequest, link: ShareLink) -> None:
-    if _is_landing(request, link):
+    if _is_landing(request, link) and not access.is_owner(request, link):
         analytics.record_view(
             link,
             address=access.client_address(request),
