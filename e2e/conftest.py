@@ -1,0 +1,238 @@
+"""Browser scenarios: a live Proofsheet, headless Chromium from Debian, screenshots on failure.
+
+Without --base-url the session starts the embedded default itself (SQLite and media in a
+temporary folder, gunicorn, a Celery worker on the filesystem queue, as bin/serve runs it)
+on a free loopback port, and stops it at the end. With --base-url it uses that server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "var" / "e2e"
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+# A closed network: nothing but the server under test.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--metrics-recording-only",
+]
+
+#: Every browser context opened in the session, so a failure can photograph its pages.
+OPEN_CONTEXTS: list = []
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--base-url",
+        default=os.environ.get("E2E_BASE_URL", ""),
+        help="run against this server instead of starting the embedded default",
+    )
+
+
+# --------------------------------------------------------------------- the server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/healthz", timeout=3) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _wait_healthy(url: str, procs: list, logs: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _healthy(url):
+            return
+        for proc in procs:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{proc.args[0]} exited early; see {logs}")
+        time.sleep(0.3)
+    raise RuntimeError(f"{url}/healthz did not answer in {seconds:.0f}s; see {logs}")
+
+
+def _stop(proc: subprocess.Popen, grace: float = 15) -> None:
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def base_url(request):
+    given = request.config.getoption("--base-url").rstrip("/")
+    if given:
+        if not _healthy(given):
+            pytest.exit(f"{given}/healthz does not answer", returncode=2)
+        yield given
+        return
+
+    home = Path(tempfile.mkdtemp(prefix="proofsheet-e2e-"))
+    logs = SHOTS / "server"
+    logs.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_READ_DOT_ENV_FILE": "false",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": url,
+        "DATABASE_URL": f"sqlite:///{home / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(home / "media"),
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "SECURE_HSTS_PRELOAD": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "AWS_STORAGE_BUCKET_NAME"):
+        env.pop(name, None)
+    bin_ = ROOT / ".venv" / "bin"
+    manage = [str(bin_ / "python"), "manage.py"]
+    for step in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run(
+            manage + step, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
+
+    procs = []
+    try:
+        for name, cmd in (
+            (
+                "worker",
+                [
+                    str(bin_ / "celery"),
+                    "-A",
+                    "config",
+                    "worker",
+                    "--concurrency=2",
+                    "--loglevel=WARNING",
+                ],
+            ),
+            (
+                "web",
+                [
+                    str(bin_ / "gunicorn"),
+                    "config.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--threads",
+                    "4",
+                    "--timeout",
+                    "120",
+                ],
+            ),
+        ):
+            out = open(logs / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+            procs.append(
+                subprocess.Popen(
+                    cmd,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        _wait_healthy(url, procs, logs)
+        yield url
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+# -------------------------------------------------------------------- the browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.exit(f"{CHROMIUM} is missing: apt-get install -y chromium", returncode=2)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def new_context(browser, base_url):
+    """Open a browser context (one person's browser) that closes with the module."""
+    made = []
+
+    def _new(**options):
+        context = browser.new_context(
+            base_url=base_url, accept_downloads=True, **options
+        )
+        context.set_default_timeout(15_000)
+        made.append(context)
+        OPEN_CONTEXTS.append(context)
+        return context
+
+    yield _new
+    for context in made:
+        OPEN_CONTEXTS.remove(context)
+        context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+    if report.failed and report.when in ("setup", "call"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.name)[:120]
+        shots = []
+        for c, context in enumerate(OPEN_CONTEXTS):
+            for p, page in enumerate(context.pages):
+                path = SHOTS / f"{stem}-{c}-{p}.png"
+                try:
+                    page.screenshot(path=str(path), full_page=True, timeout=10_000)
+                    shots.append(f"{path} ({page.url})")
+                except Exception as error:  # noqa: BLE001 - a crashed page must not hide the failure
+                    shots.append(f"{path}: no screenshot ({error})")
+        if shots:
+            report.sections.append(("screenshots", "\n".join(shots)))
+            print("\nScreenshots:\n" + "\n".join(shots), file=sys.stderr)
