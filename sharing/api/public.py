@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, generics, mixins, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -123,6 +124,9 @@ class SharedGalleryView(ShareAPIView):
         return Response(s.SharedGallerySerializer(link, context=context).data)
 
 
+@extend_validation_errors(
+    ["no_password", "wrong_password"], field_name="password", methods=["post"]
+)
 class UnlockView(ShareAPIView):
     # Unlocking needs no credentials, so the schema lists none.
     authentication_classes: list = []
@@ -189,7 +193,11 @@ class SharedPhotoListView(mixins.ListModelMixin, ShareAPIView):
             TOKEN,
             OpenApiParameter("set", OpenApiTypes.UUID, description="Only this set"),
         ],
-        responses={200: s.SharedPhotoSerializer(many=True), **GATE_ERRORS},
+        responses={
+            200: s.SharedPhotoSerializer(many=True),
+            400: s.BadRequestError,
+            **GATE_ERRORS,
+        },
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return self.list(request, *args, **kwargs)
@@ -268,6 +276,10 @@ class ListView(FavouritesView):
 class HeartView(FavouritesView):
     serializer_class = s.HeartSerializer
 
+    def get_object(self) -> FavouriteList:
+        # What PUT changes; OPTIONS asks for it to describe the form.
+        return self.get_list(with_items=False)
+
     @extend_schema(
         summary="Heart a photo (or change its note)",
         description="Within the link's limit: one more than the limit is a 400.",
@@ -329,6 +341,7 @@ class ListSubmitView(FavouritesView):
         request=None,
         responses={
             200: s.SharedFavouriteListSerializer,
+            400: s.BadRequestError,
             409: s.ListSubmittedError,
             **FAVOURITES_ERRORS,
         },

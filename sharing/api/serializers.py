@@ -58,6 +58,11 @@ PasswordRequiredError = error_response(
 FavouritesOffError = error_response(
     "ShareErrorResponse403", '"favourites_disabled": the link has favourites off.'
 )
+BadRequestError = error_response(
+    "ShareErrorResponse400",
+    'Why the request was refused, e.g. "not_found" for a set this link does not '
+    'show, or "invalid" for a list sent with no photo.',
+)
 ListSubmittedError = error_response(
     "ShareErrorResponse409",
     '"list_submitted": the list was sent to the photographer and can no longer '
@@ -413,6 +418,8 @@ class SharedFavouriteListSerializer(serializers.ModelSerializer):
         help_text="A web page that resumes this list on another device."
     )
     items = SharedFavouriteSerializer(many=True, read_only=True)
+    # Not an EmailField: a visitor who gave no email has "", which is no address.
+    email = serializers.CharField(read_only=True, help_text="Empty if none was given.")
 
     class Meta:
         model = FavouriteList

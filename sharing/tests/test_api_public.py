@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from galleries.models import Photo
@@ -669,3 +670,36 @@ def test_the_schema_documents_the_public_api_and_its_access_header(api_client):
         in (schema["paths"])
     )
     assert "/api/v1/links/{id}/analytics/" in schema["paths"]
+
+
+# --- Found by the contract check (bin/contract) -------------------------------------
+
+
+def test_asking_a_heart_url_for_its_options_describes_it_instead_of_failing(
+    app, link, gallery
+):
+    photo = ReadyPhotoFactory(gallery=gallery)
+    list_token = _start_list(app, link)["token"]
+    url = _url("share-list-item", link.token, list_token, photo.pk)
+
+    response = app.options(url)
+
+    assert response.status_code == 200
+    assert "PUT" in response.json()["actions"]
+    # A list of another link's token describes no form, and still does not fail.
+    other = app.options(_url("share-list-item", link.token, "nope", photo.pk))
+    assert other.status_code == 200
+
+
+def test_a_list_started_without_an_email_answers_an_empty_email_as_documented(
+    app, link
+):
+    body = _start_list(app, link)
+
+    assert body["email"] == ""
+    # The schema must not promise an email address there.
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    email = schema["components"]["schemas"]["SharedFavouriteList"]["properties"][
+        "email"
+    ]
+    assert "format" not in email
