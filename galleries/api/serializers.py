@@ -16,7 +16,8 @@ class GallerySerializer(serializers.ModelSerializer):
     photo_count = serializers.IntegerField(read_only=True)
     total_bytes = serializers.IntegerField(read_only=True)
     last_activity = serializers.DateTimeField(read_only=True)
-    cover = serializers.PrimaryKeyRelatedField(read_only=True)
+    # null until the gallery has a ready photo.
+    cover = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Gallery

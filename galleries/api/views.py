@@ -112,7 +112,9 @@ class GallerySetViewSet(
 
     def perform_update(self, serializer) -> None:
         services.set_rename(
-            photo_set=serializer.instance, name=serializer.validated_data["name"]
+            photo_set=serializer.instance,
+            # A PATCH without a name keeps the name.
+            name=serializer.validated_data.get("name", serializer.instance.name),
         )
 
     def perform_destroy(self, photo_set: GallerySet) -> None:
