@@ -37,6 +37,22 @@ class RegisterSerializer(serializers.Serializer):
     studio_name = serializers.CharField(max_length=150, required=False, default="")
 
 
+class TokenErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text='"no_active_account" (wrong email or password), "token_not_valid"'
+        ' (a refresh token expired, blacklisted or malformed), "throttled" (locked out).'
+    )
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class TokenErrorSerializer(serializers.Serializer):
+    """Why no token was given: the API's one error shape."""
+
+    type = serializers.CharField(help_text='"client_error"')
+    errors = TokenErrorItemSerializer(many=True)
+
+
 class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()

@@ -10,15 +10,30 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView
+from rest_framework_simplejwt.views import TokenRefreshView as JWTRefreshView
 
 from accounts import services
 from accounts.api import serializers
 from accounts.lockout import lockout_message
 
+TOKEN_ERRORS = {401: serializers.TokenErrorSerializer}
+
+
+@extend_schema(responses={200: serializers.TokenPairSerializer, **TOKEN_ERRORS})
+class TokenRefreshView(JWTRefreshView):
+    """Exchange a refresh token for a new pair (the old refresh token is spent)."""
+
 
 class TokenObtainView(TokenObtainPairView):
     """Exchange email and password for an access and a refresh token."""
 
+    @extend_schema(
+        responses={
+            200: serializers.TokenPairSerializer,
+            **TOKEN_ERRORS,
+            429: serializers.TokenErrorSerializer,
+        }
+    )
     def post(self, request: Request, *args, **kwargs) -> Response:
         try:
             return super().post(request, *args, **kwargs)
