@@ -183,6 +183,8 @@ class FavouriteListSerializer(serializers.ModelSerializer):
     link = LinkRefSerializer(read_only=True)
     count = serializers.IntegerField(read_only=True, help_text="Photos hearted.")
     is_submitted = serializers.BooleanField(read_only=True)
+    # Not an EmailField: a visitor who gave no email has "", which is no address.
+    email = serializers.CharField(read_only=True, help_text="Empty if none was given.")
 
     class Meta:
         model = FavouriteList
