@@ -388,10 +388,9 @@ def main() -> int:
                 "photographer",
                 found["owner"],
                 [
+                    # One pattern: a second --exclude-path-regex replaces the first.
                     "--exclude-path-regex",
-                    share,
-                    "--exclude-path-regex",
-                    DESTRUCTIVE,
+                    f"{share}|{DESTRUCTIVE}",
                     "--exclude-method",
                     "DELETE",
                 ],
