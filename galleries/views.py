@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galleries import processing, services
-from galleries.filestore import file_url, read_token
+from galleries.filestore import file_url, read_token, warm_urls
 from galleries.forms import (
     DASHBOARD_ORDER,
     DashboardFilterForm,
@@ -113,6 +113,8 @@ def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
         if showing_list is None:
             raise Http404
         photos = photos.filter(pk__in=showing_list.items.values("photo_id"))
+    photos = list(photos)
+    warm_urls(photos)
     return render(
         request,
         "galleries/gallery_detail.html",

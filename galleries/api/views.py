@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from galleries import processing, services, uploads
 from galleries.api import serializers as s
-from galleries.filestore import file_url
+from galleries.filestore import file_url, warm_urls
 from galleries.models import Gallery, GallerySet, Photo
 
 
@@ -160,6 +160,11 @@ class GalleryPhotoViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if params.get("status"):
             photos = photos.filter(status=params["status"])
         return photos.order_by("photo_set__position", "position", "uploaded_at")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        warm_urls(page if page is not None else queryset)
+        return page
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         self.get_gallery()

@@ -5,19 +5,26 @@ these tests do exactly that over HTTP, so signatures, expiry and size limits are
 checked by a real server, not a mock.
 """
 
+import datetime
 import io
 import os
+import re
+import time
 import urllib.parse
 
 import pytest
 import urllib3
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
+from storages.backends.s3 import S3Storage
 
-from galleries import uploads
+from galleries import filestore, uploads
 from galleries.models import Photo
 from galleries.tests.conftest import PHOTOS
+from galleries.tests.factories import ReadyPhotoFactory
+from sharing.tests.factories import ShareLinkFactory
 
 pytestmark = pytest.mark.services
 
@@ -248,3 +255,86 @@ def test_signed_urls_point_at_the_configured_endpoint():
         == urllib.parse.urlsplit(os.environ["AWS_S3_ENDPOINT_URL"]).netloc
     )
     assert "X-Amz-Signature=" in url
+
+
+def _signed_at_and_life(url: str) -> tuple[datetime.datetime, int]:
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    signed_at = datetime.datetime.strptime(
+        query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ"
+    ).replace(tzinfo=datetime.UTC)
+    return signed_at, int(query["X-Amz-Expires"][0])
+
+
+@pytest.fixture
+def stored_rendition():
+    name = default_storage.save("photos/cache-test/grid.jpeg", ContentFile(b"tile"))
+    filestore._s3_urls.clear()
+    return name
+
+
+def test_a_rendition_keeps_one_working_url_across_web_processes(stored_rendition):
+    first = filestore.file_url(stored_rendition)
+    filestore._s3_urls.clear()  # what another web process starts with
+
+    again = filestore.file_url(stored_rendition)
+
+    assert again == first
+    assert http.request("GET", first).data == b"tile"
+
+
+def test_a_rendition_url_handed_out_stays_valid_for_a_whole_period(stored_rendition):
+    url = filestore.file_url(stored_rendition)
+    signed_at, life = _signed_at_and_life(url)
+
+    expires = signed_at + datetime.timedelta(seconds=life)
+    period = default_storage.querystring_expire
+    assert expires - datetime.datetime.now(datetime.UTC) >= datetime.timedelta(
+        seconds=period - 5
+    )
+    assert life <= 2 * period
+
+
+def test_a_rendition_is_signed_anew_when_its_period_is_over(
+    stored_rendition, monkeypatch
+):
+    filestore.file_url(stored_rendition)
+    signatures = _count_signatures(monkeypatch)
+    filestore.file_url(stored_rendition)
+    assert signatures == []
+    later = time.time() + default_storage.querystring_expire
+    monkeypatch.setattr(filestore.time, "time", lambda: later)
+
+    url = filestore.file_url(stored_rendition)
+
+    assert signatures == [(stored_rendition,)]
+    assert http.request("GET", url).data == b"tile"
+
+
+def _count_signatures(monkeypatch) -> list:
+    signatures = []
+    sign = S3Storage.url
+    monkeypatch.setattr(
+        S3Storage,
+        "url",
+        lambda storage, *a, **k: signatures.append(a) or sign(storage, *a, **k),
+    )
+    return signatures
+
+
+def test_a_second_visit_to_a_public_gallery_signs_no_url(gallery, client, monkeypatch):
+    ReadyPhotoFactory.create_batch(3, gallery=gallery)
+    link = ShareLinkFactory(gallery=gallery)
+    page = reverse("sharing:gallery", args=[link.token])
+    first = client.get(page)
+    signatures = _count_signatures(monkeypatch)
+    filestore._s3_urls.clear()  # another web process, the shared cache warm
+
+    second = client.get(page)
+
+    assert signatures == []
+    assert second.status_code == 200
+    urls = set(re.findall(rb"https?://[^\s\"',]+X-Amz-Signature=\w+", second.content))
+    assert len(urls) >= 3 * 4
+    assert urls == set(
+        re.findall(rb"https?://[^\s\"',]+X-Amz-Signature=\w+", first.content)
+    )

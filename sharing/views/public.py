@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
+from galleries.filestore import warm_urls
 from galleries.models import GallerySet, Photo
 from sharing import access, analytics, pictures
 from sharing.models import ShareLink
@@ -125,6 +126,7 @@ def _tiles(link: ShareLink, listing: Listing, hearted: set) -> list[dict]:
         "sharing:favourite_toggle", args=[link.token, ANY_PHOTO]
     ).removesuffix(f"/{ANY_PHOTO}/")
     set_query = _query(listing)
+    warm_urls(listing.photos)
     return [
         {
             "photo": photo,
