@@ -32,22 +32,28 @@ def count(link: ShareLink, counter: str, amount: int = 1) -> None:
     """Add to one of today's counters for a link."""
     if counter not in COUNTERS:
         raise ValueError(counter)
+    _add(link, {counter: amount})
+
+
+def _add(link: ShareLink, amounts: dict[str, int]) -> None:
     day = today()
-    updated = LinkDay.objects.filter(link=link, day=day).update(
-        **{counter: F(counter) + amount}
-    )
-    if not updated:
+    increments = {name: F(name) + amount for name, amount in amounts.items()}
+    if not LinkDay.objects.filter(link=link, day=day).update(**increments):
         try:
             with transaction.atomic():
-                LinkDay.objects.create(link=link, day=day, **{counter: amount})
+                LinkDay.objects.create(link=link, day=day, **amounts)
         except IntegrityError:
             # Another request made today's row first.
-            LinkDay.objects.filter(link=link, day=day).update(
-                **{counter: F(counter) + amount}
-            )
+            LinkDay.objects.filter(link=link, day=day).update(**increments)
+
+
+# Today's salt, once read, is kept by the process: it never changes during its day.
+_salts: dict[datetime.date, str] = {}
 
 
 def _salt(day: datetime.date) -> str:
+    if day in _salts:
+        return _salts[day]
     salt = DailySalt.objects.filter(day=day).values_list("salt", flat=True).first()
     if salt is None:
         try:
@@ -57,7 +63,13 @@ def _salt(day: datetime.date) -> str:
             salt = DailySalt.objects.get(day=day).salt
         # Yesterday's salts go, and with them any way to link their hashes to anyone.
         DailySalt.objects.filter(day__lt=day).delete()
+    _salts.clear()
+    _salts[day] = salt
     return salt
+
+
+# The last visit is shown to the minute; a busy link need not be written every view.
+LAST_VISIT_PRECISION = datetime.timedelta(minutes=1)
 
 
 def record_view(link: ShareLink, *, address: str, user_agent: str) -> None:
@@ -66,15 +78,22 @@ def record_view(link: ShareLink, *, address: str, user_agent: str) -> None:
     digest = hashlib.sha256(
         f"{_salt(day)}|{link.id}|{address}|{user_agent}".encode()
     ).hexdigest()
-    count(link, "views")
-    try:
-        with transaction.atomic():
-            Visitor.objects.create(link=link, day=day, digest=digest)
-    except IntegrityError:
-        pass
-    else:
-        count(link, "visitors")
-    ShareLink.objects.filter(pk=link.pk).update(last_visited_at=timezone.now())
+    # Most views are from visitors seen before today: one read tells, no failed insert.
+    new_visitor = False
+    if not Visitor.objects.filter(link=link, day=day, digest=digest).exists():
+        try:
+            with transaction.atomic():
+                Visitor.objects.create(link=link, day=day, digest=digest)
+            new_visitor = True
+        except IntegrityError:
+            pass  # the same visitor's other request, at the same moment
+    _add(link, {"views": 1, "visitors": 1} if new_visitor else {"views": 1})
+    now = timezone.now()
+    if link.last_visited_at is None or now - link.last_visited_at >= (
+        LAST_VISIT_PRECISION
+    ):
+        ShareLink.objects.filter(pk=link.pk).update(last_visited_at=now)
+        link.last_visited_at = now
 
 
 def daily(link: ShareLink, days: int = 30) -> list[dict]:

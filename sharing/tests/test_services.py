@@ -202,6 +202,29 @@ def test_views_and_unique_visitors_are_counted_per_day_without_addresses(link):
     assert link.last_visited_at is not None
 
 
+def test_a_returning_visitors_view_is_counted_in_two_queries(
+    link, django_assert_max_num_queries
+):
+    analytics.record_view(link, address="203.0.113.9", user_agent="Phone")
+
+    with django_assert_max_num_queries(2):
+        analytics.record_view(link, address="203.0.113.9", user_agent="Phone")
+
+    today = analytics.daily(link, days=1)[-1]
+    assert (today["views"], today["visitors"]) == (2, 1)
+
+
+def test_the_last_visit_moves_on_once_a_minute_has_passed(link, monkeypatch):
+    analytics.record_view(link, address="203.0.113.9", user_agent="Phone")
+    first = ShareLink.objects.get(pk=link.pk).last_visited_at
+    later = first + datetime.timedelta(minutes=2)
+    monkeypatch.setattr(analytics.timezone, "now", lambda: later)
+
+    analytics.record_view(link, address="203.0.113.9", user_agent="Phone")
+
+    assert ShareLink.objects.get(pk=link.pk).last_visited_at == later
+
+
 def test_totals_add_up_every_link_of_a_gallery(gallery, link):
     other = ShareLinkFactory(gallery=gallery)
     analytics.count(link, "downloads")
