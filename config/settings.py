@@ -245,6 +245,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Proofsheet <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that hangs must not hang a request (password reset mails from one).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Where the site is reached from outside: links in emails point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

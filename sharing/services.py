@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from galleries.models import Gallery, GallerySet, Photo
-from sharing import analytics
+from sharing import analytics, tasks
 from sharing.models import Favourite, FavouriteList, ShareLink
 
 LINK_FIELDS = {
@@ -122,11 +122,16 @@ def list_start(*, link: ShareLink, name: str, email: str = "") -> FavouriteList:
     favourite_list.save()
     analytics.count(link, "lists_started")
     if email:
-        _send_resume_email(favourite_list)
+        list_id = str(favourite_list.pk)
+        # Robust: a broker that is down loses a mail, never the visitor's list.
+        transaction.on_commit(
+            lambda: tasks.mail_resume_link.delay(list_id), robust=True
+        )
     return favourite_list
 
 
-def _send_resume_email(favourite_list: FavouriteList) -> None:
+def list_mail_resume_link(*, favourite_list: FavouriteList) -> None:
+    """Mail the visitor the private link that resumes their list anywhere."""
     link = favourite_list.link
     context = {
         "list": favourite_list,
@@ -197,22 +202,26 @@ def list_submit(*, favourite_list: FavouriteList) -> FavouriteList:
     favourite_list.submitted_at = timezone.now()
     favourite_list.save(update_fields=["submitted_at", "updated_at"])
     analytics.count(favourite_list.link, "lists_submitted")
-    transaction.on_commit(lambda: _notify_owner(favourite_list))
+    list_id = str(favourite_list.pk)
+    transaction.on_commit(lambda: tasks.mail_list_submitted.delay(list_id), robust=True)
     return favourite_list
 
 
-def _notify_owner(favourite_list: FavouriteList) -> None:
+def list_mail_owner(*, favourite_list: FavouriteList) -> None:
+    """Tell the photographer a list was sent: who, how many, where to see it."""
     link = favourite_list.link
     gallery = link.gallery
+    count = favourite_list.items.count()
     context = {
         "list": favourite_list,
-        "count": favourite_list.items.count(),
+        "count": count,
         "link": link,
         "gallery": gallery,
         "site_url": settings.SITE_URL,
     }
+    photos = "photo" if count == 1 else "photos"
     send_mail(
-        subject=f"{favourite_list.name} chose {context['count']} photos in {gallery.title}",
+        subject=f"{favourite_list.name} chose {count} {photos} in {gallery.title}",
         message=render_to_string("sharing/email/list_submitted.txt", context),
         from_email=None,
         recipient_list=[gallery.owner.email],

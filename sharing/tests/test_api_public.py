@@ -526,13 +526,16 @@ def test_hearts_stop_at_the_limit_with_a_clear_message(app, gallery):
     assert "up to 2 photos" in answers[2].json()["errors"][0]["detail"]
 
 
-def test_starting_a_list_needs_a_name_and_the_email_when_asked(app, gallery):
+def test_starting_a_list_needs_a_name_and_the_email_when_asked(
+    app, gallery, django_capture_on_commit_callbacks
+):
     link = ShareLinkFactory(gallery=gallery, favourites_require_email=True)
     url = _url("share-list-start", link.token)
 
     blank = app.post(url, {"name": " ", "email": ""}, format="json")
     bad_email = app.post(url, {"name": "Anna", "email": "anna"}, format="json")
-    started = app.post(url, {"name": "Anna", "email": "anna@x.test"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        started = app.post(url, {"name": "Anna", "email": "anna@x.test"}, format="json")
 
     assert blank.status_code == 400
     assert {e["attr"] for e in blank.json()["errors"]} == {"name", "email"}

@@ -107,8 +107,11 @@ def test_a_name_is_needed_and_an_email_when_the_photographer_asks(client, link):
     assert not FavouriteList.objects.exists()
 
 
-def test_starting_with_an_email_sends_a_private_link_to_resume(client, link):
-    favourite_list = start_list(client, link, email="anna@example.com")
+def test_starting_with_an_email_sends_a_private_link_to_resume(
+    client, link, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        favourite_list = start_list(client, link, email="anna@example.com")
 
     assert len(mail.outbox) == 1
     assert url("list_resume", link, favourite_list.token) in mail.outbox[0].body

@@ -1,16 +1,18 @@
 import datetime
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends import locmem
 from django.http import Http404
 from django.test import RequestFactory
 from django.utils import timezone
 
 from galleries.models import Photo
 from galleries.tests.factories import ReadyPhotoFactory
-from sharing import access, analytics, services
-from sharing.models import ShareLink, Visitor
+from sharing import access, analytics, services, tasks
+from sharing.models import FavouriteList, ShareLink, Visitor
 from sharing.tests.conftest import LINK_PASSWORD
 from sharing.tests.factories import FavouriteListFactory, ShareLinkFactory
 
@@ -130,12 +132,36 @@ def test_a_list_needs_a_name_and_an_email_when_the_link_asks_for_one(link):
     assert set(error.value.message_dict) == {"name", "email"}
 
 
-def test_starting_a_list_with_an_email_mails_the_private_link_to_resume(link):
-    favourite_list = services.list_start(link=link, name="Anna", email="a@x.test")
+def test_starting_a_list_with_an_email_mails_the_private_link_to_resume(
+    link, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        favourite_list = services.list_start(link=link, name="Anna", email="a@x.test")
 
     assert len(mail.outbox) == 1
     assert favourite_list.token in mail.outbox[0].body
     assert mail.outbox[0].to == ["a@x.test"]
+
+
+def test_a_mail_server_that_is_down_fails_no_visitor_and_the_retry_sends_it(
+    link, django_capture_on_commit_callbacks, monkeypatch
+):
+    def refuse(backend, messages):
+        raise ConnectionRefusedError("mail server down")
+
+    with monkeypatch.context() as down:
+        down.setattr(locmem.EmailBackend, "send_messages", refuse)
+        with django_capture_on_commit_callbacks(execute=True):
+            favourite_list = services.list_start(
+                link=link, name="Anna", email="a@x.test"
+            )
+        with pytest.raises(Retry):
+            tasks.mail_resume_link.apply(args=[str(favourite_list.pk)], throw=True)
+
+    assert FavouriteList.objects.filter(pk=favourite_list.pk).exists()
+    assert mail.outbox == []
+    tasks.mail_resume_link.apply(args=[str(favourite_list.pk)], throw=True)
+    assert favourite_list.token in mail.outbox[0].body
 
 
 def test_hearts_stop_at_the_links_limit(link, gallery):
@@ -171,7 +197,7 @@ def test_submitting_a_list_tells_the_photographer_and_freezes_it(
         services.list_submit(favourite_list=favourite_list)
 
     assert mail.outbox[-1].to == [owner.email]
-    assert "Anna chose 1 photos" in mail.outbox[-1].subject
+    assert "Anna chose 1 photo in" in mail.outbox[-1].subject
     with pytest.raises(ValidationError, match="sent to the photographer"):
         services.favourite_remove(favourite_list=favourite_list, photo=photo)
 
