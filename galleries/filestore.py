@@ -85,10 +85,23 @@ def _local_prefix() -> str:
 # seconds, in this process and in the shared cache, so every web process gives a photo
 # the same URL for the window (browsers cache the picture) and a page costs lookups,
 # not signatures. A URL is signed to live one window past its own, so each one handed
-# out stays valid for at least a window. Each file's windows start at an offset of
-# its own, so the cache never empties all at once.
-_s3_urls: dict[tuple[str, str], tuple[float, str]] = {}
+# out stays valid for at least a window. Each photo's windows start at an offset of
+# their own, so the cache never empties all at once.
+_s3_urls: dict[tuple[str, str], tuple[int, str]] = {}
 _S3_URLS_KEPT = 20_000
+
+
+def _s3_window_end(folder: str, now: float, period: int) -> int:
+    offset = zlib.crc32(folder.encode()) % period
+    return (math.floor((now + offset) / period) + 1) * period - offset
+
+
+def url_window(photo) -> int:
+    """Which window of URLs a photo's renditions are in: their URLs change with it."""
+    now = time.time()
+    if settings.USE_S3:
+        return _s3_window_end(photo_dir(photo), now, default_storage.querystring_expire)
+    return math.floor(now / LOCAL_URL_PERIOD)
 
 
 def warm_s3_urls(names: Iterable[str]) -> dict[str, str]:
@@ -98,17 +111,13 @@ def warm_s3_urls(names: Iterable[str]) -> dict[str, str]:
     now = time.time()
     urls, missing = {}, {}
     for name in names:
-        offset = zlib.crc32(name.encode()) % period
-        window_end = (math.floor((now + offset) / period) + 1) * period - offset
+        window_end = _s3_window_end(name.rpartition("/")[0], now, period)
         kept = _s3_urls.get((bucket, name))
         if kept and kept[0] == window_end:
             urls[name] = kept[1]
         else:
             digest = hashlib.blake2b(f"{bucket}/{name}".encode(), digest_size=16)
-            missing[f"s3url:{int(window_end)}:{digest.hexdigest()}"] = (
-                name,
-                window_end,
-            )
+            missing[f"s3url:{window_end}:{digest.hexdigest()}"] = (name, window_end)
     if not missing:
         return urls
     shared = cache.get_many(list(missing))

@@ -44,6 +44,7 @@ def get_link(token: str) -> ShareLink:
     """The active, unexpired link with this token, or 404 / LinkExpired."""
     link = (
         ShareLink.objects.select_related("gallery__owner", "gallery__cover")
+        .prefetch_related("sets")
         .filter(token=token, is_active=True)
         .first()
     )

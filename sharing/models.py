@@ -95,19 +95,22 @@ class ShareLink(models.Model):
     def allows_original_downloads(self) -> bool:
         return self.downloads == self.Downloads.ORIGINAL
 
+    def _chosen_set_ids(self) -> list:
+        # Read from the prefetched sets when the link was loaded with them.
+        return [photo_set.pk for photo_set in self.sets.all()]
+
     def visible_sets(self) -> models.QuerySet[GallerySet]:
         """The sets a visitor of this link sees, in the gallery's order."""
-        chosen = self.sets.all()
         sets = GallerySet.objects.filter(gallery_id=self.gallery_id)
-        if chosen.exists():
-            sets = sets.filter(id__in=chosen.values("id"))
+        if chosen := self._chosen_set_ids():
+            sets = sets.filter(id__in=chosen)
         return sets.order_by("position", "name")
 
     def visible_photos(self) -> models.QuerySet[Photo]:
         """Ready photos of the visible sets: never one processing, failed, or hidden."""
         photos = Photo.objects.ready().filter(gallery_id=self.gallery_id)
-        if self.sets.exists():
-            photos = photos.filter(photo_set__in=self.sets.all())
+        if chosen := self._chosen_set_ids():
+            photos = photos.filter(photo_set_id__in=chosen)
         return photos.order_by("photo_set__position", "position", "uploaded_at")
 
 

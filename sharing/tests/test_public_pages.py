@@ -309,6 +309,59 @@ def test_tiles_keep_their_shape_and_load_lazily_at_the_right_size(client, link):
         assert "background-color:#808080" in tile
 
 
+def test_one_visitors_hearts_never_show_in_another_visitors_grid(client, link, gallery):
+    from django.test import Client
+
+    photo = gallery.photos.first()
+    services.favourite_add(
+        favourite_list=services.list_start(link=link, name="Anna"), photo=photo
+    )
+    anna = Client()
+    anna.post(reverse("sharing:favourites_start", args=[link.token]), {"name": "Anna"})
+    anna.post(
+        reverse("sharing:favourite_toggle", args=[link.token, photo.pk]),
+        {"hearted": "1"},
+    )
+
+    annas = grid(anna.get(gallery_url(link)))
+    someone_elses = grid(client.get(gallery_url(link)))
+
+    assert annas.count('aria-pressed="true"') == 1
+    assert someone_elses.count('aria-pressed="true"') == 0
+    assert someone_elses.count('aria-pressed="false"') == 5
+
+
+def test_the_grid_gets_new_picture_urls_when_their_hour_is_over(
+    client, link, monkeypatch
+):
+    from galleries import filestore
+
+    before = set(
+        re.findall(r"/galleries/files/[^/]+/", grid(client.get(gallery_url(link))))
+    )
+    later = filestore.time.time() + 2 * filestore.LOCAL_URL_PERIOD
+    monkeypatch.setattr(filestore.time, "time", lambda: later)
+
+    after = set(
+        re.findall(r"/galleries/files/[^/]+/", grid(client.get(gallery_url(link))))
+    )
+
+    # The factory's photos share one folder, so one token each time.
+    assert before
+    assert after
+    assert before.isdisjoint(after)
+
+
+def test_a_photo_added_to_the_gallery_renumbers_every_tile(client, link, gallery):
+    client.get(gallery_url(link))
+    ReadyPhotoFactory(gallery=gallery, photo_set=gallery.sets.first())
+
+    text = grid(client.get(gallery_url(link)))
+
+    assert text.count(" of 6: ") == 6
+    assert " of 5: " not in text
+
+
 def test_without_script_each_heart_posts_the_shared_form_with_its_csrf_token(
     client, link, gallery
 ):
