@@ -1,7 +1,11 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
+from config.tests.openapi import assert_documented
 
 REGISTER = reverse("api:register")
 TOKEN = reverse("api:token_obtain")
@@ -168,3 +172,52 @@ def test_an_invalid_access_token_is_refused(api_client, db):
     api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
 
     assert api_client.get(ME).status_code == 401
+
+
+# --- Found by the contract check (bin/contract): answers as documented ------------------
+
+
+def test_signing_out_with_a_bad_refresh_token_answers_the_documented_401(
+    api_client, db
+):
+    response = api_client.post(LOGOUT, {"refresh": "00"}, format="json")
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["code"] == "token_not_valid"
+    assert_documented(response)
+
+
+def test_an_expired_access_token_answers_one_documented_error(api_client, owner):
+    token = AccessToken.for_user(owner)
+    token.set_exp(lifetime=-datetime.timedelta(seconds=1))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    response = api_client.get(ME)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert response.json() == {
+        "type": "client_error",
+        "errors": [
+            {"code": "token_not_valid", "detail": "Token is expired", "attr": None}
+        ],
+    }
+    assert_documented(response)
+
+
+def test_a_malformed_authorization_header_answers_one_documented_error(api_client, db):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer")
+
+    response = api_client.get(ME)
+
+    assert response.status_code == 401
+    assert [e["code"] for e in response.json()["errors"]] == ["authentication_failed"]
+    assert_documented(response)
+
+
+def test_a_bad_refresh_token_answers_one_error(api_client, db):
+    response = api_client.post(REFRESH, {"refresh": "00"}, format="json")
+
+    assert response.status_code == 401
+    assert [e["attr"] for e in response.json()["errors"]] == [None]
+    assert_documented(response)
