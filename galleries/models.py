@@ -16,7 +16,11 @@ class GalleryQuerySet(models.QuerySet):
         return self.annotate(
             photo_count=Count("photos", filter=ready),
             total_bytes=Coalesce(Sum("photos__size", filter=ready), 0),
-            last_activity=Greatest("updated_at", Max("photos__uploaded_at")),
+            # Coalesce: SQLite's GREATEST is NULL as soon as one value is (a gallery
+            # without photos); PostgreSQL's skips NULLs.
+            last_activity=Greatest(
+                "updated_at", Coalesce(Max("photos__uploaded_at"), "updated_at")
+            ),
         )
 
 

@@ -1,3 +1,4 @@
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
 
 from galleries.filestore import rendition_urls
@@ -15,7 +16,9 @@ class GallerySerializer(serializers.ModelSerializer):
     sets = GallerySetSerializer(many=True, read_only=True)
     photo_count = serializers.IntegerField(read_only=True)
     total_bytes = serializers.IntegerField(read_only=True)
-    last_activity = serializers.DateTimeField(read_only=True)
+    last_activity = serializers.DateTimeField(
+        read_only=True, help_text="The last change to the gallery or its photos."
+    )
     # null until the gallery has a ready photo.
     cover = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
@@ -79,6 +82,17 @@ class PhotoSerializer(serializers.ModelSerializer):
         return rendition_urls(photo) if photo.is_ready else {}
 
 
+class PhotoListQuerySerializer(serializers.Serializer):
+    """The photo list's query string; an empty value is no filter."""
+
+    set = serializers.UUIDField(required=False, help_text="Only this set")
+    status = serializers.ChoiceField(
+        choices=Photo.Status.choices,
+        required=False,
+        help_text="Only photos with this processing status",
+    )
+
+
 class IdsSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.UUIDField(), allow_empty=False)
 
@@ -102,6 +116,20 @@ class UploadStartSerializer(serializers.Serializer):
         r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True, default=""
     )
     set = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class DuplicateErrorSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["duplicate"])
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True, help_text="Always null.")
+
+
+class DuplicatePhotoErrorSerializer(serializers.Serializer):
+    """409: the same bytes (SHA-256) are already a photo of this gallery."""
+
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = DuplicateErrorSerializer(many=True)
+    existing = serializers.UUIDField(help_text="The photo already in the gallery.")
 
 
 class UploadTargetSerializer(serializers.Serializer):

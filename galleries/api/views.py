@@ -2,7 +2,8 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -10,10 +11,25 @@ from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api_errors import extend_query_errors
 from galleries import processing, services, uploads
 from galleries.api import serializers as s
 from galleries.filestore import file_url, warm_urls
 from galleries.models import Gallery, GallerySet, Photo
+
+# What a service refuses with a message about no one field answers `"attr": null`.
+NOT_FIELD = None
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's, except that a search it refuses (one with a NUL character) is an error
+    of the search parameter, not of nothing in particular."""
+
+    def get_search_terms(self, request: Request) -> list:
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as error:
+            raise ValidationError({self.search_param: error.detail}) from error
 
 
 def owned_gallery(request: Request, pk) -> Gallery:
@@ -31,9 +47,17 @@ def owned_photo(request: Request, pk) -> Photo:
     list=extend_schema(summary="Your galleries, newest first"),
     create=extend_schema(summary="Create a gallery (with one set, Highlights)"),
 )
+# The cover must be a ready photo of the gallery.
+@extend_validation_errors(["invalid"], field_name=NOT_FIELD, actions=["cover"])
+# What DRF's search checks of the search text.
+@extend_validation_errors(
+    ["null_characters_not_allowed", "surrogate_characters_not_allowed"],
+    field_name=SearchFilter.search_param,
+    actions=["list"],
+)
 class GalleryViewSet(viewsets.ModelViewSet):
     serializer_class = s.GallerySerializer
-    filter_backends = [filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [SearchFilter, filters.OrderingFilter]
     search_fields = ["title", "description"]
     ordering_fields = ["title", "event_date", "created_at", "last_activity"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -80,6 +104,8 @@ class GalleryViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(self.get_object()).data)
 
 
+# A gallery keeps at least one set.
+@extend_validation_errors(["invalid"], field_name=NOT_FIELD, actions=["destroy"])
 class GallerySetViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -133,19 +159,17 @@ class GallerySetViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="Photos of one gallery, in order",
-        parameters=[
-            OpenApiParameter("set", OpenApiTypes.UUID, description="Only this set"),
-            OpenApiParameter(
-                "status",
-                OpenApiTypes.STR,
-                enum=[c for c, _ in Photo.Status.choices],
-                description="Only photos with this processing status",
-            ),
-        ],
+        parameters=[s.PhotoListQuerySerializer],
     )
 )
+@extend_query_errors(s.PhotoListQuerySerializer, actions=["list"])
+# The upload's size and set, refused by the service (too big, no quota, another
+# gallery's set), are field errors the serializer cannot know.
+@extend_validation_errors(["invalid"], field_name="size", actions=["uploads"])
+@extend_validation_errors(["invalid"], field_name="set", actions=["uploads"])
 class GalleryPhotoViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.PhotoSerializer
+    query: dict = {}
 
     def get_gallery(self) -> Gallery:
         return owned_gallery(self.request, self.kwargs["gallery_pk"])
@@ -154,11 +178,10 @@ class GalleryPhotoViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         photos = Photo.objects.filter(
             gallery__owner=self.request.user, gallery=self.kwargs["gallery_pk"]
         ).visible_to_owner()
-        params = self.request.query_params
-        if params.get("set"):
-            photos = photos.filter(photo_set=params["set"])
-        if params.get("status"):
-            photos = photos.filter(status=params["status"])
+        if "set" in self.query:
+            photos = photos.filter(photo_set=self.query["set"])
+        if "status" in self.query:
+            photos = photos.filter(status=self.query["status"])
         return photos.order_by("photo_set__position", "position", "uploaded_at")
 
     def paginate_queryset(self, queryset):
@@ -168,10 +191,12 @@ class GalleryPhotoViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         self.get_gallery()
-        try:
-            return super().list(request, *args, **kwargs)
-        except ValueError as error:  # a malformed set id
-            raise ValidationError({"set": "Not a valid set id."}) from error
+        # ?set= (empty) is no filter, as a form without a choice sends it.
+        given = {k: v for k, v in request.query_params.items() if v != ""}
+        query = s.PhotoListQuerySerializer(data=given)
+        query.is_valid(raise_exception=True)
+        self.query = query.validated_data
+        return super().list(request, *args, **kwargs)
 
     def _ids_action(self, request, payload_class):
         gallery = self.get_gallery()
@@ -210,7 +235,10 @@ class GalleryPhotoViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=s.UploadStartSerializer,
-        responses={201: s.UploadStartResponseSerializer},
+        responses={
+            201: s.UploadStartResponseSerializer,
+            409: s.DuplicatePhotoErrorSerializer,
+        },
         summary="Start uploading one photo",
         description="Reserves quota and answers where to send the bytes. "
         "A photo already in the gallery (same SHA-256) is refused with 409.",
@@ -255,6 +283,8 @@ class RawBodyParser(BaseParser):
         return {}
 
 
+# No original yet.
+@extend_validation_errors(["invalid"], field_name=NOT_FIELD, actions=["original"])
 class PhotoViewSet(
     mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
@@ -284,6 +314,16 @@ class PhotoViewSet(
         )
 
 
+# Bytes sent for an upload that expects them elsewhere or has them already, or that
+# are too many or too few; an abort of a finished upload; a complete before the
+# storage has the file, or that the storage refused.
+@extend_validation_errors(
+    ["invalid"], field_name=NOT_FIELD, actions=["content", "destroy"]
+)
+@extend_validation_errors(
+    ["invalid"], field_name="file", actions=["content", "complete"]
+)
+@extend_validation_errors(["invalid"], field_name="parts", actions=["complete"])
 class UploadViewSet(viewsets.GenericViewSet):
     """Finishing (or abandoning) an upload started on a gallery."""
 
