@@ -167,7 +167,12 @@ class LinkAnalyticsSerializer(serializers.Serializer):
 
 
 class AnalyticsQuerySerializer(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=366, default=30)
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=366,
+        default=30,
+        help_text="How many days back, today included (1-366, default 30).",
+    )
 
 
 # --- The photographer's view of favourites lists --------------------------------------

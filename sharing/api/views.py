@@ -3,13 +3,14 @@ favourites lists visitors keep. Strangers get 404, as for a link that does not e
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api_errors import extend_query_errors
 from galleries.api.views import owned_gallery
 from galleries.models import Gallery
 from sharing import analytics, services
@@ -21,6 +22,9 @@ from sharing.models import Favourite, FavouriteList, ShareLink
     list=extend_schema(summary="A gallery's share links, oldest first"),
     create=extend_schema(summary="Make a share link for a gallery"),
 )
+# A set id that is no UUID (the id field's own check, which the schema's error codes
+# for related fields leave out), or a set of another gallery.
+@extend_validation_errors(["invalid"], field_name="sets", actions=["create"])
 class GalleryLinkViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -61,6 +65,10 @@ class GalleryLinkViewSet(
     partial_update=extend_schema(summary="Change some of a share link"),
     destroy=extend_schema(summary="Delete a share link, its lists and its counts"),
 )
+@extend_validation_errors(
+    ["invalid"], field_name="sets", actions=["update", "partial_update"]
+)
+@extend_query_errors(s.AnalyticsQuerySerializer, actions=["analytics"])
 class LinkViewSet(
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -90,13 +98,7 @@ class LinkViewSet(
 
     @extend_schema(
         summary="A link's visits, downloads and lists, day by day",
-        parameters=[
-            OpenApiParameter(
-                "days",
-                OpenApiTypes.INT,
-                description="How many days back, today included (1-366, default 30).",
-            )
-        ],
+        parameters=[s.AnalyticsQuerySerializer],
         responses=s.LinkAnalyticsSerializer,
     )
     @action(detail=True, methods=["get"])

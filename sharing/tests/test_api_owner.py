@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import check_password
 from django.urls import reverse
 from django.utils import timezone
 
+from config.tests.openapi import assert_documented
 from galleries.tests.factories import GalleryFactory, ReadyPhotoFactory
 from sharing import analytics, services
 from sharing.models import FavouriteList, LinkDay, ShareLink
@@ -430,3 +431,36 @@ def test_a_strangers_list_of_links_for_their_own_gallery_is_theirs_alone(
     body = stranger_api.get(_links_url(theirs)).json()
 
     assert body["count"] == 0
+
+
+# --- Found by the contract check (bin/contract): answers as documented ------------------
+
+
+def test_analytics_refuse_a_malformed_days_with_a_documented_field_error(
+    owner_api, link
+):
+    url = reverse("api:link-analytics", args=[link.pk])
+
+    for days in ("null", "0", "400"):
+        response = owner_api.get(url, {"days": days})
+
+        assert response.status_code == 400
+        assert _error_attrs(response) == {"days"}
+        assert_documented(response)
+
+
+def test_a_malformed_set_id_for_a_link_is_a_documented_field_error(
+    owner_api, gallery, link
+):
+    made = owner_api.post(
+        _links_url(gallery), {"label": "x", "sets": ["nope"]}, format="json"
+    )
+    changed = owner_api.patch(_link_url(link), {"sets": ["nope"]}, format="json")
+    replaced = owner_api.put(
+        _link_url(link), {"label": "x", "sets": ["nope"]}, format="json"
+    )
+
+    for response in (made, changed, replaced):
+        assert response.status_code == 400
+        assert _error_attrs(response) == {"sets"}
+        assert_documented(response)
