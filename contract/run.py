@@ -1,14 +1,23 @@
 """Check the live API against its own OpenAPI schema with schemathesis.
 
-    python contract/run.py [--base-url URL] [--email E --password P]
-        [--max-examples 25] [--seed 20250614] [--budget 300]
+    python contract/run.py [--prodstack | --base-url URL [--email E --password P ...]]
+        [--max-examples 25] [--seed 20250614] [--budget SECONDS] [--only PASSES]
 
-Without --base-url it starts the embedded default on a free loopback port (fresh
-SQLite and media in a temporary folder, DEBUG off, plain http), migrates, seeds a
-photographer, a gallery of 10 photos, an open link and a password link, and stops the
-server at the end. With --base-url it checks a running site, which must already hold
-the seeded photographer (seed_gallery --password ...) and the links: see --email,
---password, --open-token, --locked-token, --link-password.
+Without options it starts the embedded default on a free loopback port (fresh
+SQLite and media in a temporary folder, DEBUG off, plain http; passwords hash fast, see
+contract/settings.py), migrates, seeds a photographer, a gallery of 10 photos, an open
+link and a password link, and stops the server at the end.
+
+With --prodstack it checks the production-like stack that `bin/prodstack start` runs
+(PRODSTACK_PORT, 8100): it seeds the same through `bin/prodstack manage`, for a
+photographer of this run's own (contract-<random>@proofsheet.local, links of random
+tokens), and removes that photographer with everything it made at the end (--keep
+keeps it). Failed logins of the check lock out 127.0.0.1 (django-axes): the lock-outs
+of loopback are lifted before and after, so the stack stays usable.
+
+With --base-url it checks a running site, which must already hold the seeded
+photographer (seed_gallery --password ...) and the links: see --email, --password,
+--open-token, --locked-token, --link-password.
 
 It runs schemathesis against /api/v1/schema/ as each kind of client:
 
@@ -23,14 +32,16 @@ It runs schemathesis against /api/v1/schema/ as each kind of client:
 
 Checks: everything schemathesis has that holds for this API — no 5xx, status codes,
 content types, response headers and bodies (error bodies too) as documented. Deterministic (fixed seed), at most --max-examples cases per
-operation, and each pass is cut at its share of --budget seconds. Exits non-zero on any
-failure.
+operation, and each pass is cut at its share of --budget seconds (300 on the embedded
+default, 600 on another site, where passwords really hash and photos go to S3). Exits
+non-zero on any failure.
 """
 
 import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -49,6 +60,7 @@ LINK_PASSWORD = "lake-como"
 OPEN_TOKEN = "contract-open-link"
 LOCKED_TOKEN = "contract-locked-link"
 PHOTOS = 10
+PRODSTACK = ROOT / "bin" / "prodstack"
 
 CHECKS = [
     "not_a_server_error",
@@ -63,6 +75,15 @@ CHECKS = [
 # checks flag that, which is not a broken contract.
 # Operations that end a session or delete things: the photographer's last pass.
 DESTRUCTIVE = r"^/api/v1/(me/delete|auth/logout)/$"
+# Each pass's share of --budget, as its usual time (2 cores, embedded default: about
+# 20, 20, 100, 10 and 10 s): the photographer's 36 operations are most of the work.
+PASS_WEIGHTS = {
+    "visitor": 2,
+    "locked": 2,
+    "photographer": 8,
+    "deletes": 1,
+    "signout": 1,
+}
 
 
 def log(message: str) -> None:
@@ -108,14 +129,16 @@ def wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> N
 class Embedded:
     """The embedded default in a temporary folder, on a free loopback port."""
 
-    def __init__(self) -> None:
+    def __init__(self, args) -> None:
+        self.args = args
         self.dir = Path(tempfile.mkdtemp(prefix="proofsheet-contract-"))
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
             "DJANGO_READ_DOT_ENV_FILE": "false",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            # config.settings with a fast password hasher (see contract/settings.py).
+            "DJANGO_SETTINGS_MODULE": "contract.settings",
             "DEBUG": "false",
             "SECRET_KEY": "contract-check-" + os.urandom(16).hex(),
             "ALLOWED_HOSTS": "127.0.0.1",
@@ -150,17 +173,7 @@ class Embedded:
     def start(self) -> None:
         log(f"Embedded default in {self.dir}")
         self.manage("migrate", "--no-input")
-        for token, password in ((OPEN_TOKEN, ""), (LOCKED_TOKEN, LINK_PASSWORD)):
-            # The same gallery twice: the second run reuses it and adds a link.
-            self.manage(
-                "seed_gallery",
-                f"--photos={PHOTOS}",
-                "--sets=2",
-                f"--email={EMAIL}",
-                f"--password={PASSWORD}",
-                f"--link-token={token}",
-                *([f"--link-password={password}"] if password else []),
-            )
+        seed(self.manage, self.args)
         self.log = open(self.dir / "server.log", "w")  # noqa: SIM115
         self.server = subprocess.Popen(
             [
@@ -194,6 +207,80 @@ class Embedded:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def seed(manage, args) -> None:
+    """The photographer, a gallery of PHOTOS photos, its open and password links."""
+    for token, password in ((args.open_token, ""), (args.locked_token, LINK_PASSWORD)):
+        # The same gallery twice: the second run reuses it and adds a link.
+        manage(
+            "seed_gallery",
+            f"--photos={PHOTOS}",
+            "--sets=2",
+            f"--email={args.email}",
+            f"--password={args.password}",
+            f"--link-token={token}",
+            *([f"--link-password={password}"] if password else []),
+        )
+
+
+# Removes the check's photographer with its galleries (the stack's worker deletes the
+# files): by id, as the check may change its email, or by email if it never signed in.
+REMOVE_PHOTOGRAPHER = """
+from django.db.models import Q
+from accounts.models import User
+from accounts.services import user_remove
+for user in User.objects.filter(Q(pk={pk!r}) | Q(email__iexact={email!r})):
+    user_remove(user=user)
+"""
+
+
+class Prodstack:
+    """The production-like stack of `bin/prodstack start`, seeded for this run."""
+
+    def __init__(self, args) -> None:
+        self.base = f"http://127.0.0.1:{os.environ.get('PRODSTACK_PORT', '8100')}"
+        run = os.urandom(4).hex()
+        args.email = f"contract-{run}@proofsheet.local"
+        args.open_token = f"contract-open-{run}"
+        args.locked_token = f"contract-locked-{run}"
+        args.link_password = LINK_PASSWORD
+        self.args = args
+        self.photographer: int | None = None
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [str(PRODSTACK), "manage", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            sys.stderr.write(result.stdout + result.stderr)
+            raise SystemExit(f"bin/prodstack manage {args[0]} failed.")
+        return result.stdout
+
+    def start(self) -> None:
+        log(f"Production-like stack on {self.base} (bin/prodstack start runs it)")
+        try:
+            urllib.request.urlopen(self.base + "/healthz", timeout=10).read()
+        except (urllib.error.URLError, OSError) as error:
+            raise SystemExit(
+                f"The stack does not answer at {self.base}/healthz ({error}): "
+                "run bin/prodstack start first."
+            ) from None
+        self.manage("axes_reset_ip", "127.0.0.1")
+        seed(self.manage, self.args)
+        log(f"Seeded {self.args.email}")
+
+    def stop(self, keep: bool) -> None:
+        if not keep:
+            code = REMOVE_PHOTOGRAPHER.format(
+                pk=self.photographer, email=self.args.email
+            )
+            self.manage("shell", "-c", code)
+            log(f"Removed {self.args.email} and what it made")
+        self.manage("axes_reset_ip", "127.0.0.1")
+
+
 def results(body):
     """The items of a list answer, paginated or not."""
     return body["results"] if isinstance(body, dict) else body
@@ -206,10 +293,19 @@ def fixtures(base: str, args) -> dict:
         api, "POST", "/auth/token/", {"email": args.email, "password": args.password}
     )
     owner = {"Authorization": f"Bearer {tokens['access']}"}
-    galleries = call(api, "GET", "/galleries/", headers=owner)
-    galleries = results(galleries)
-    open_link = call(api, "GET", f"/share/{args.open_token}/")
-    gallery = next(g for g in galleries if g["id"] == open_link.get("id", g["id"]))
+    me = call(api, "GET", "/me/", headers=owner)
+    galleries = results(call(api, "GET", "/galleries/", headers=owner))
+    # The one the open link shows.
+    gallery = next(
+        g
+        for g in galleries
+        if any(
+            link["token"] == args.open_token
+            for link in results(
+                call(api, "GET", f"/galleries/{g['id']}/links/", headers=owner)
+            )
+        )
+    )
     photos = call(api, "GET", f"/galleries/{gallery['id']}/photos/", headers=owner)
     photos = results(photos)
     sets = call(api, "GET", f"/galleries/{gallery['id']}/sets/", headers=owner)
@@ -240,6 +336,7 @@ def fixtures(base: str, args) -> dict:
     lists = results(lists)
     open_link_id = next(k["id"] for k in links if k.get("token") == args.open_token)
     return {
+        "me": me["id"],
         "owner": owner,
         "gallery": gallery["id"],
         "photo": photos[0]["id"],
@@ -303,11 +400,21 @@ def run_pass(name: str, base: str, args, work: Path, *, headers, filters, cfg) -
     for header, value in headers.items():
         command += ["-H", f"{header}: {value}"]
     started = time.monotonic()
+    process = subprocess.Popen(command, cwd=work)
     try:
-        result = subprocess.run(command, cwd=work, timeout=args.pass_budget)
-        ok = result.returncode == 0
+        ok = process.wait(timeout=args.pass_budget) == 0
     except subprocess.TimeoutExpired:
-        print(f"!! {name} ran out of its {args.pass_budget:.0f} s budget", flush=True)
+        # Interrupted, schemathesis still reports the failures it found so far.
+        print(
+            f"!! {name} ran out of its {args.pass_budget:.0f} s budget: interrupted",
+            flush=True,
+        )
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         ok = False
     log(f"{name}: {'passed' if ok else 'FAILED'} in {time.monotonic() - started:.0f} s")
     return ok
@@ -315,6 +422,11 @@ def run_pass(name: str, base: str, args, work: Path, *, headers, filters, cfg) -
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--prodstack",
+        action="store_true",
+        help="seed and check the production-like stack (bin/prodstack start)",
+    )
     parser.add_argument("--base-url", help="check this running site instead")
     parser.add_argument("--email", default=EMAIL)
     parser.add_argument("--password", default=PASSWORD)
@@ -324,24 +436,41 @@ def main() -> int:
     parser.add_argument("--max-examples", type=int, default=25)
     parser.add_argument("--seed", type=int, default=20250614)
     parser.add_argument(
-        "--budget", type=float, default=300, help="seconds for all passes together"
+        "--budget",
+        type=float,
+        help="seconds for all passes together (300 embedded, 600 on another site)",
     )
     parser.add_argument(
         "--only",
         help="comma-separated passes: visitor,locked,photographer,deletes,signout",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary site")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the temporary site (--prodstack: the seeded photographer)",
+    )
     args = parser.parse_args()
+    if args.prodstack and args.base_url:
+        parser.error("--prodstack checks the stack's own URL: no --base-url with it")
+    if args.budget is None:
+        args.budget = 600.0 if args.prodstack or args.base_url else 300.0
 
     started = time.monotonic()
-    embedded = None if args.base_url else Embedded()
+    if args.prodstack:
+        site = Prodstack(args)
+    elif args.base_url:
+        site = None
+    else:
+        site = Embedded(args)
     ok = False
     try:
-        if embedded:
-            embedded.start()
-        base = (args.base_url or embedded.base).rstrip("/")
+        if site:
+            site.start()
+        base = (args.base_url or site.base).rstrip("/")
         work = Path(tempfile.mkdtemp(prefix="proofsheet-contract-run-"))
         found = fixtures(base, args)
+        if isinstance(site, Prodstack):
+            site.photographer = found["me"]
         share = r"^/api/v1/share/"
         visitor_params = {
             "path.token": args.open_token,
@@ -415,7 +544,10 @@ def main() -> int:
         left = args.budget - (time.monotonic() - started)
         results = []
         for index, (name, headers, filters, cfg) in enumerate(passes):
-            args.pass_budget = max(30.0, left / (len(passes) - index))
+            # Its weight's share of what is left: what a pass leaves unused goes to
+            # the ones after it.
+            weights = [PASS_WEIGHTS[p[0]] for p in passes[index:]]
+            args.pass_budget = max(30.0, left * weights[0] / sum(weights))
             pass_started = time.monotonic()
             results.append(
                 run_pass(
@@ -426,8 +558,10 @@ def main() -> int:
         ok = all(results)
         log(f"Reports in {work}")
     finally:
-        if embedded:
-            embedded.stop(keep=args.keep or not ok)
+        if isinstance(site, Embedded):
+            site.stop(keep=args.keep or not ok)
+        elif site:
+            site.stop(keep=args.keep)
     log(
         f"Contract check {'passed' if ok else 'FAILED'} in {time.monotonic() - started:.0f} s"
     )
