@@ -17,7 +17,7 @@ from galleries.api import serializers as s
 from galleries.filestore import file_url, warm_urls
 from galleries.models import Gallery, GallerySet, Photo
 
-# What a service refuses with a message about no one field answers `"attr": null`.
+# A service's refusal that concerns no one field answers `"attr": null`.
 NOT_FIELD = None
 
 
