@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+import urllib3
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -186,20 +187,38 @@ def read_chunks(name: str, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
             yield chunk
 
 
-def _read_s3_chunks(name: str, chunk_size: int) -> Iterator[bytes]:
-    from botocore.exceptions import ClientError
+# A GetObject through botocore costs ~2.5 ms of CPU before its first byte (a request
+# built, signed and parsed through a dozen event hooks), and a ZIP of 1,000 photos
+# makes 1,000 of them. A presigned GET through one pool of connections costs a
+# signature (~0.35 ms) and reads the body as fast: a third of the CPU per photo.
+_s3_reader = urllib3.PoolManager(
+    maxsize=8,
+    retries=urllib3.Retry(total=2, redirect=0, raise_on_status=False),
+    timeout=urllib3.Timeout(connect=5, read=60),
+)
 
+
+def _read_s3_chunks(name: str, chunk_size: int) -> Iterator[bytes]:
     client = default_storage.connection.meta.client
+    url = client.generate_presigned_url(
+        "get_object",
+        Params={"Bucket": default_storage.bucket_name, "Key": name},
+        ExpiresIn=600,
+    )
+    response = _s3_reader.request("GET", url, preload_content=False)
+    finished = False
     try:
-        body = client.get_object(Bucket=default_storage.bucket_name, Key=name)["Body"]
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
-            raise FileNotFoundError(name) from error
-        raise
-    try:
-        yield from body.iter_chunks(chunk_size)
+        if response.status == 404:
+            raise FileNotFoundError(name)
+        if response.status != 200:
+            raise OSError(f"The bucket answered {response.status} for {name}")
+        yield from response.stream(chunk_size)
+        finished = True
     finally:
-        body.close()
+        if finished:
+            response.release_conn()
+        else:  # what is left unread must not be taken for the next answer
+            response.close()
 
 
 def rendition_urls(photo) -> dict[str, str]:
