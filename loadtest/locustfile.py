@@ -55,6 +55,7 @@ UPLOAD_SAMPLES = [
 P95_TARGET_MS = float(os.environ.get("LOADTEST_P95_MS", "150"))
 IMAGES_PER_PAGE = int(os.environ.get("LOADTEST_IMAGES_PER_PAGE", "4"))
 ZIP_BYTES_PER_SECOND = float(os.environ.get("LOADTEST_ZIP_MBPS", "25")) * 1e6
+ZIP_HOST = os.environ.get("LOADTEST_ZIP_HOST", "").rstrip("/")
 VISITOR_WAIT = tuple(
     float(s) for s in os.environ.get("LOADTEST_WAIT", "1-3").split("-")
 )
@@ -210,7 +211,9 @@ class ZipDownloader(FastHttpUser):
 
     @task
     def download_zip(self) -> None:
-        url = f"{urlsplit(gallery_url()).path}zip/"
+        # LOADTEST_ZIP_HOST sends the ZIPs to another server (a pool of download
+        # workers of its own, as a proxy would route them), e.g. http://127.0.0.1:8101.
+        url = ZIP_HOST + f"{urlsplit(gallery_url()).path}zip/"
         started = time.perf_counter()
         received, error = 0, None
         response = self.client.get(url, name="ZIP: headers", stream=True)
