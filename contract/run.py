@@ -113,6 +113,15 @@ def call(base: str, method: str, path: str, body=None, headers=None) -> dict:
         ) from None
 
 
+def run_manage(command: list[str], env: dict | None = None) -> str:
+    """Run a manage.py command; its output, or leave with what it printed."""
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"{' '.join(command[:3])} failed.")
+    return result.stdout
+
+
 def wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -158,17 +167,7 @@ class Embedded:
         self.server: subprocess.Popen | None = None
 
     def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [str(PYTHON), "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode:
-            sys.stderr.write(result.stdout + result.stderr)
-            raise SystemExit(f"manage.py {args[0]} failed.")
-        return result.stdout
+        return run_manage([str(PYTHON), "manage.py", *args], env=self.env)
 
     def start(self) -> None:
         log(f"Embedded default in {self.dir}")
@@ -247,16 +246,7 @@ class Prodstack:
         self.photographer: int | None = None
 
     def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [str(PRODSTACK), "manage", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode:
-            sys.stderr.write(result.stdout + result.stderr)
-            raise SystemExit(f"bin/prodstack manage {args[0]} failed.")
-        return result.stdout
+        return run_manage([str(PRODSTACK), "manage", *args])
 
     def start(self) -> None:
         log(f"Production-like stack on {self.base} (bin/prodstack start runs it)")
