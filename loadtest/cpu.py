@@ -19,9 +19,12 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # First match wins; every word of a group's entry must be in the command line. The
 # stack's gunicorn is told apart by its address, its worker by its name (other
 # sessions on the machine may run their own).
-WEB = os.environ.get("LOADTEST_WEB_ADDRESS", "127.0.0.1:8100")
+WEB = os.environ.get("LOADTEST_WEB_ADDRESS", "127.0.0.1:8102")
+DOWNLOADS = os.environ.get("LOADTEST_DOWNLOADS_ADDRESS", "127.0.0.1:8103")
 GROUPS = [
     ("web (gunicorn)", (("gunicorn", f"--bind {WEB}"),)),
+    ("ZIP downloads (gunicorn)", (("gunicorn", f"--bind {DOWNLOADS}"),)),
+    ("proxy (nginx)", (("nginx",),)),
     ("worker (celery)", (("celery", "prodstack@"),)),
     ("PostgreSQL", (("postgres",),)),
     ("Redis", (("redis-server",),)),
