@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -128,7 +129,25 @@ def _query(listing: Listing, start: int | None = None) -> str:
 # HTML for every visitor who sees that photo at that place with the same heart: each
 # process keeps the tiles it rendered, keyed by everything drawn in them, including
 # the window of the picture URLs, so a kept tile never outlives its URLs.
-_rendered_tiles: dict[tuple, str] = {}
+class TileKey(NamedTuple):
+    """Everything a tile draws: two tiles with one key are the same HTML."""
+
+    token: str
+    favourites: str  # "off", "open" or "sent"
+    hearted: bool
+    number: int
+    total: int
+    set_query: str
+    photo: uuid.UUID
+    filename: str
+    width: int | None
+    height: int | None
+    color: str
+    renditions_size: int
+    url_window: int
+
+
+_rendered_tiles: dict[TileKey, str] = {}
 TILES_KEPT = 20_000
 
 
@@ -139,7 +158,7 @@ def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
     else:
         mode = "sent" if favourites["submitted"] else "open"
     keys = [
-        (
+        TileKey(
             link.token,
             mode,
             photo.pk in favourites["hearted"],
@@ -190,17 +209,16 @@ def _render_tiles(
     if len(_rendered_tiles) + len(missing) > TILES_KEPT:
         _rendered_tiles.clear()
     for key, photo in missing:
-        _, _, hearted, number, _, set_query, *_ = key
         tile = {
             "photo": photo,
-            "number": number,
-            "url": f"{photo_base}/{photo.pk}/{set_query}",
+            "number": key.number,
+            "url": f"{photo_base}/{photo.pk}/{key.set_query}",
             "heart_url": f"{heart_base}/{photo.pk}/",
             "ratio": f"{photo.aspect_ratio:.4f}",
             "picture": pictures.picture(photo, pictures.GRID),
             "sizes": pictures.tile_sizes(photo.aspect_ratio),
             "lightbox": pictures.lightbox_srcset(photo),
-            "hearted": hearted,
+            "hearted": key.hearted,
         }
         _rendered_tiles[key] = template.render(
             {"tile": tile, "listing": listing, "favourites": favourites}
