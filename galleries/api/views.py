@@ -43,6 +43,15 @@ def owned_photo(request: Request, pk) -> Photo:
     )
 
 
+class SignsPageURLsMixin:
+    """Lists of photos sign the renditions of a whole page at once (S3), not one by one."""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        warm_urls(page if page is not None else queryset)
+        return page
+
+
 @extend_schema_view(
     list=extend_schema(summary="Your galleries, newest first"),
     create=extend_schema(summary="Create a gallery (with one set, Highlights)"),
@@ -167,7 +176,9 @@ class GallerySetViewSet(
 # gallery's set), are field errors the serializer cannot know.
 @extend_validation_errors(["invalid"], field_name="size", actions=["uploads"])
 @extend_validation_errors(["invalid"], field_name="set", actions=["uploads"])
-class GalleryPhotoViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class GalleryPhotoViewSet(
+    SignsPageURLsMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     serializer_class = s.PhotoSerializer
     query: dict = {}
 
@@ -183,11 +194,6 @@ class GalleryPhotoViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if "status" in self.query:
             photos = photos.filter(status=self.query["status"])
         return photos.order_by("photo_set__position", "position", "uploaded_at")
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        warm_urls(page if page is not None else queryset)
-        return page
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         self.get_gallery()

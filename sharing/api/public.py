@@ -21,7 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from galleries.filestore import warm_urls
+from galleries.api.views import SignsPageURLsMixin
 from galleries.models import Photo
 from sharing import access, analytics, services
 from sharing.api import serializers as s
@@ -169,7 +169,7 @@ class UnlockView(ShareAPIView):
         return Response(s.UnlockResponseSerializer(body).data)
 
 
-class SharedPhotoListView(mixins.ListModelMixin, ShareAPIView):
+class SharedPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, ShareAPIView):
     serializer_class = s.SharedPhotoSerializer
     pagination_class = SharedPhotoPagination
 
@@ -186,11 +186,6 @@ class SharedPhotoListView(mixins.ListModelMixin, ShareAPIView):
                 )
             photos = photos.filter(photo_set_id=set_id)
         return photos
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        warm_urls(page if page is not None else queryset)
-        return page
 
     @extend_schema(
         summary="The photos a share link shows, in order",
