@@ -233,6 +233,14 @@ def test_a_client_on_a_phone_needs_the_right_password(client, story):
     page.get_by_role("button", name="View the gallery").click()
     expect(page.locator(".hero__title")).to_have_text("Anna & Ben")
     expect(page.locator(".grid .tile")).to_have_count(20)
+    # The grid's pictures wait for the cover, then the first screen's arrive unasked.
+    page.wait_for_function(
+        """() => document.querySelector('.hero__img').complete
+                 && !document.documentElement.classList.contains('grid-waits')
+                 && [...document.querySelectorAll('.grid .tile img')]
+                      .filter(img => img.getBoundingClientRect().top < innerHeight)
+                      .every(img => img.complete && img.naturalWidth > 0)"""
+    )
 
 
 def test_the_client_scrolls_and_moves_through_the_lightbox_by_keyboard_and_swipe(

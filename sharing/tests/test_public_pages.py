@@ -305,8 +305,21 @@ def test_tiles_keep_their_shape_and_load_lazily_at_the_right_size(client, link):
         assert "grid_2x.webp 800w" in tile
         assert 'sizes="(max-width: 599px)' in tile
         assert 'type="image/webp"' in tile
-        assert "data:image/webp;base64" in tile  # the placeholder, painted at once
+        # The placeholder is the tile's own background, painted at once, even while
+        # its picture waits for the cover.
+        assert re.search(
+            r'<li class="tile" style="[^"]*url\(\'data:image/webp;base64', tile
+        )
         assert "background-color:#808080" in tile
+
+
+def test_the_grid_waits_for_the_cover_only_where_script_runs(client, link):
+    text = page(client.get(gallery_url(link)))
+
+    hold = text.index('classList.add("grid-waits")')
+    assert text.index('class="hero__img"') < hold < text.index('<ul class="grid"')
+    # Without script the class never appears, so nothing hides the pictures.
+    assert "grid-waits" not in re.search(r"<html[^>]*>", text).group()
 
 
 def test_one_visitors_hearts_never_show_in_another_visitors_grid(client, link, gallery):
@@ -577,3 +590,16 @@ def test_download_buttons_follow_what_the_link_allows(client, link, gallery):
 
     services.link_update(link=link, downloads="none")
     assert download not in page(client.get(photo_url(link, photo)))
+
+
+def test_the_gallery_page_carries_its_icon_instead_of_asking_for_it(client, link):
+    from urllib.parse import unquote
+
+    text = page(client.get(gallery_url(link)))
+
+    icon = re.search(r'<link rel="icon" href="data:image/svg\+xml,([^"]+)"', text)
+    assert icon, "the favicon is a request of its own"
+    svg = unquote(icon.group(1).replace("&quot;", '"'))
+    assert svg.startswith("<svg")
+    assert svg.endswith("</svg>")
+    assert 'aria-label="Proofsheet"' in svg
