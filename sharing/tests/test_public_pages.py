@@ -322,6 +322,21 @@ def test_the_grid_waits_for_the_cover_only_where_script_runs(client, link):
     assert "grid-waits" not in re.search(r"<html[^>]*>", text).group()
 
 
+def test_a_photos_filename_cannot_break_out_of_its_tile(client, link, gallery):
+    ReadyPhotoFactory(
+        gallery=gallery,
+        photo_set=gallery.sets.first(),
+        original_filename='"><img src=x onerror=alert(1)>.jpg',
+    )
+    services.link_update(link=link, favourites_enabled=True)
+
+    tiles = grid(client.get(gallery_url(link)))
+
+    assert "<img src=x" not in tiles
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;.jpg" in tiles
+    assert tiles.count('<li class="tile"') == tiles.count("</li>") == 6
+
+
 def test_one_visitors_hearts_never_show_in_another_visitors_grid(client, link, gallery):
     from django.test import Client
 
