@@ -14,7 +14,8 @@ Users (weights by count; the ZIP downloaders and photographers are fixed numbers
   of visitors have the page's script, which fetches the next tiles as a fragment, the
   others follow the link to the next page), opens photo pages, fetches a few grid pictures from the bucket as a browser would,
   starts a favourites list and hearts photos (form posts with the CSRF token, asking
-  for JSON as the page's script does). Thinks 1-3 s between actions.
+  for JSON as the page's script does). Thinks 5-15 s between actions, as a person who
+  looks at the photos does (LOADTEST_WAIT=1-3 for a stress test of brisk clickers).
 - ZipDownloader: downloads the whole gallery as one ZIP, reading it at a client's
   pace (LOADTEST_ZIP_MBPS, 25 MB/s) and throwing the bytes away.
 - Photographer: signs in to the API (JWT) and uploads real photos the way the web
@@ -57,7 +58,7 @@ IMAGES_PER_PAGE = int(os.environ.get("LOADTEST_IMAGES_PER_PAGE", "4"))
 ZIP_BYTES_PER_SECOND = float(os.environ.get("LOADTEST_ZIP_MBPS", "25")) * 1e6
 ZIP_HOST = os.environ.get("LOADTEST_ZIP_HOST", "").rstrip("/")
 VISITOR_WAIT = tuple(
-    float(s) for s in os.environ.get("LOADTEST_WAIT", "1-3").split("-")
+    float(s) for s in os.environ.get("LOADTEST_WAIT", "5-15").split("-")
 )
 # The names whose p95 the target applies to: the public gallery, its first page and the
 # further photos (as a page without script, or the fragment the script fetches).
