@@ -323,6 +323,30 @@ def _zip_url(link: ShareLink, listing: Listing) -> str:
 @visitor_view
 def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     photo = access.visible_photo(link, photo)
+    place = _place_of(request, link, photo)
+    favourites = favourites_state(request, link)
+    hearted = photo.pk in favourites["hearted"]
+    _count_view(request, link)
+    return render(
+        request,
+        "sharing/public/photo.html",
+        {
+            "link": link,
+            "gallery": link.gallery,
+            "studio": link.gallery.owner.public_name,
+            "photo": photo,
+            "picture": pictures.picture(photo, pictures.LARGE),
+            **place,
+            "favourites": favourites,
+            "hearted": hearted,
+            "note": _note_on(favourites["list"], photo) if hearted else "",
+        },
+    )
+
+
+def _place_of(request: HttpRequest, link: ShareLink, photo: Photo) -> dict:
+    """Where the photo sits in what the visitor browses (the link, or one set of it):
+    its number, the total, its neighbours' pages and the grid's page that holds it."""
     photos = link.visible_photos()
     current_set = None
     if wanted := request.GET.get("set"):
@@ -338,36 +362,19 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     def url_of(pk):
         return reverse("sharing:photo", args=[link.token, pk]) + set_query
 
-    favourites = favourites_state(request, link)
-    note = ""
-    if photo.pk in favourites["hearted"]:
-        note = (
-            favourites["list"]
-            .items.filter(photo=photo)
-            .values_list("note", flat=True)
-            .first()
-        ) or ""
-    _count_view(request, link)
-    return render(
-        request,
-        "sharing/public/photo.html",
-        {
-            "link": link,
-            "gallery": link.gallery,
-            "studio": link.gallery.owner.public_name,
-            "photo": photo,
-            "picture": pictures.picture(photo, pictures.LARGE),
-            "number": index + 1,
-            "total": len(ids),
-            "previous_url": url_of(ids[index - 1]) if index > 0 else "",
-            "next_url": url_of(ids[index + 1]) if index + 1 < len(ids) else "",
-            "back_url": _grid_url_at(link, current_set, index, photo),
-            "current_set": current_set,
-            "favourites": favourites,
-            "hearted": photo.pk in favourites["hearted"],
-            "note": note,
-        },
-    )
+    return {
+        "number": index + 1,
+        "total": len(ids),
+        "previous_url": url_of(ids[index - 1]) if index > 0 else "",
+        "next_url": url_of(ids[index + 1]) if index + 1 < len(ids) else "",
+        "back_url": _grid_url_at(link, current_set, index, photo),
+        "current_set": current_set,
+    }
+
+
+def _note_on(favourite_list, photo: Photo) -> str:
+    note = favourite_list.items.filter(photo=photo).values_list("note", flat=True)
+    return note.first() or ""
 
 
 def _grid_url_at(link: ShareLink, current_set, index: int, photo: Photo) -> str:
