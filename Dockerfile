@@ -30,4 +30,6 @@ USER proofsheet
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)" || exit 1
-CMD ["sh", "-c", "exec gunicorn config.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --threads ${WEB_THREADS:-4} --timeout 120 --access-logfile - --forwarded-allow-ips='*'"]
+# WEB_TIMEOUT and WEB_NICE let docker-compose.yml's ZIP download pool run this same
+# command with a long timeout, below the pages.
+CMD ["sh", "-c", "exec nice -n ${WEB_NICE:-0} gunicorn config.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --threads ${WEB_THREADS:-4} --timeout ${WEB_TIMEOUT:-120} --access-logfile - --forwarded-allow-ips='*'"]
