@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from config.api_errors import extend_query_errors
 from galleries import processing, services, uploads
 from galleries.api import serializers as s
-from galleries.filestore import file_url, warm_urls
+from galleries.api.mixins import SignsPageURLsMixin
+from galleries.filestore import file_url
 from galleries.models import Gallery, GallerySet, Photo
 
 # A service's refusal that concerns no one field answers `"attr": null`.
@@ -41,15 +42,6 @@ def owned_photo(request: Request, pk) -> Photo:
     return get_object_or_404(
         Photo.objects.owned_by(request.user).select_related("gallery"), pk=pk
     )
-
-
-class SignsPageURLsMixin:
-    """Lists of photos sign the renditions of a whole page at once (S3), not one by one."""
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        warm_urls(page if page is not None else queryset)
-        return page
 
 
 @extend_schema_view(

@@ -21,7 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from galleries.api.views import SignsPageURLsMixin
+from galleries.api.mixins import SignsPageURLsMixin
 from galleries.models import Photo
 from sharing import access, analytics, services
 from sharing.api import serializers as s
