@@ -39,7 +39,7 @@ from PIL import Image, ImageChops, ImageOps  # noqa: E402
 
 from galleries import imaging  # noqa: E402
 
-PHOTOS = REPO.parent / "shared" / "photos"
+PHOTOS = REPO / "samples" / "photos"
 SAMPLE_SOURCE = PHOTOS / "camera" / "iphone_hdr_NO.jpg"
 
 

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "photos"
+PHOTOS = Path(__file__).resolve().parents[1] / "samples" / "photos"
 ORIENTATION = sorted((PHOTOS / "orientation").glob("*.jpg"))
 #: Twenty real photos: the sixteen EXIF orientations, an iPhone HEIC, a camera photo
 #: shot in portrait (Orientation 6) and two ordinary ones.

@@ -43,7 +43,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT.parent / "shared" / "photos"
+SAMPLES = ROOT / "samples" / "photos"
 UPLOAD_SAMPLES = [
     "camera/jolla.jpg",
     "camera/canon_hdr_NO.jpg",

@@ -29,7 +29,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PHOTO = ROOT.parent / "shared" / "photos" / "camera" / "jolla.jpg"
+DEFAULT_PHOTO = ROOT / "samples" / "photos" / "camera" / "jolla.jpg"
 
 
 class SmokeFailure(Exception):

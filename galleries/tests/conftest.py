@@ -12,7 +12,7 @@ from galleries.tests.factories import GalleryFactory
 RENDITION_KEYS = {
     f"{spec.name}.{fmt}" for spec in DEFAULT_SPECS for fmt in spec.formats
 }
-PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "photos"
+PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """What a photographer and their clients would notice about the imaging core.
 
-Pure Pillow: no database, no Django. Real photos come from ``../shared/photos`` beside
+Pure Pillow: no database, no Django. Real photos come from ``samples/photos`` in
 the repository; broken and unusual files are generated here.
 """
 
@@ -29,11 +29,11 @@ from galleries.imaging import (
     render,
 )
 
-PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "photos"
+PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"
 LIMIT = DEFAULT_MAX_PIXELS
 
 # The sample photos are part of the test suite: missing, they fail it, never skip it.
-assert PHOTOS.is_dir(), f"the shared sample photos are not at {PHOTOS}"
+assert PHOTOS.is_dir(), f"the sample photos are not at {PHOTOS}"
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -3,7 +3,7 @@
     python manage.py seed_gallery --photos 1000 [--sets 3] [--link-token TOKEN]
         [--email demo@proofsheet.local] [--password ...] [--link-password ...] [--fresh]
 
-A few sample photos (../shared/photos) are cropped to a spread of shapes (3:2, 4:3,
+A few sample photos (samples/photos) are cropped to a spread of shapes (3:2, 4:3,
 16:9, square, portrait) and rendered once with the real pipeline; every seeded photo
 then gets its own copy of one sample's files under its own folder, exactly as if it had
 been uploaded and processed: a real original (a JPEG, unique per photo so the gallery's
@@ -48,7 +48,7 @@ from sharing.models import ShareLink
 
 DEFAULT_EMAIL = "demo@proofsheet.local"
 DEFAULT_TITLE = "Emma & Noah at Lake Como"
-SAMPLES_DIR = settings.BASE_DIR.parent / "shared" / "photos"
+SAMPLES_DIR = settings.BASE_DIR / "samples" / "photos"
 SET_NAMES = ["Ceremony", "Portraits", "Reception", "Details", "Party", "Morning"]
 LINK_LABEL = "Seeded link"
 WELCOME = (
