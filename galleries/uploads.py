@@ -11,7 +11,6 @@
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
 from accounts.services import QuotaExceeded, storage_release, storage_reserve
+from galleries.filenames import upload_name
 from galleries.filestore import original_name
 from galleries.models import Gallery, GallerySet, Photo
 
@@ -55,10 +55,14 @@ class UploadTarget:
 
 
 def _clean_filename(filename: str) -> str:
-    name = PurePosixPath(filename.replace("\\", "/")).name.strip()
+    """The name the file was sent with; a full path keeps its last part only.
+
+    The rule, and why a slash inside a name is kept, is `filenames.upload_name`'s.
+    """
+    name = upload_name(filename)
     if not name:
         raise ValidationError({"filename": "The file has no name."})
-    return name[-255:]
+    return name
 
 
 def upload_start(

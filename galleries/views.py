@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galleries import processing, services
+from galleries.filenames import download_name
 from galleries.filestore import file_url, read_token, warm_urls
 from galleries.forms import (
     DASHBOARD_ORDER,
@@ -283,7 +284,11 @@ def photo_original(request: HttpRequest, pk) -> HttpResponse:
     photo = get_object_or_404(
         Photo.objects.owned_by(request.user).exclude(original=""), pk=pk
     )
-    return redirect(file_url(photo.original.name, download_as=photo.original_filename))
+    return redirect(
+        file_url(
+            photo.original.name, download_as=download_name(photo.original_filename)
+        )
+    )
 
 
 @require_GET

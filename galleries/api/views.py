@@ -15,6 +15,7 @@ from config.api_errors import extend_query_errors
 from galleries import processing, services, uploads
 from galleries.api import serializers as s
 from galleries.api.mixins import SignsPageURLsMixin
+from galleries.filenames import download_name
 from galleries.filestore import file_url
 from galleries.models import Gallery, GallerySet, Photo
 
@@ -308,7 +309,9 @@ class PhotoViewSet(
         if not photo.original or photo.status == Photo.Status.UPLOADING:
             raise ValidationError("This photo has no original yet.")
         return HttpResponseRedirect(
-            file_url(photo.original.name, download_as=photo.original_filename)
+            file_url(
+                photo.original.name, download_as=download_name(photo.original_filename)
+            )
         )
 
 
