@@ -142,10 +142,11 @@ class PhotoInfo:
     photo stored 2048x1536 with orientation 6 is 1536x2048 here.
 
     ``taken_at`` is the capture time from EXIF (DateTimeOriginal, else
-    DateTimeDigitized). It is timezone-aware when the camera recorded its UTC offset
-    (OffsetTimeOriginal, written by recent phones and cameras) and *naive* otherwise:
-    a naive value is the camera's wall-clock time in an unknown zone and must not be
-    treated as UTC or as server-local time. ``None`` when absent or unreadable.
+    DateTimeDigitized, else DateTime). It is timezone-aware when the camera recorded
+    its UTC offset (OffsetTimeOriginal, or OffsetTime for an unedited file; written
+    by recent phones and cameras) and *naive* otherwise: a naive value is the
+    camera's wall-clock time in an unknown zone and must not be treated as UTC or as
+    server-local time. ``None`` when absent or unreadable.
 
     Every EXIF-derived field is ``None`` when missing or garbage: bad metadata never
     stops an upload.
@@ -719,20 +720,7 @@ def _describe(exif: Image.Exif) -> dict[str, object]:
         return _safe(lambda: mapping.get(key))  # type: ignore[attr-defined]
 
     return {
-        "taken_at": _safe(
-            lambda: (
-                _capture_time(
-                    tag(details, ExifTags.Base.DateTimeOriginal),
-                    tag(details, ExifTags.Base.SubsecTimeOriginal),
-                    tag(details, ExifTags.Base.OffsetTimeOriginal),
-                )
-                or _capture_time(
-                    tag(details, ExifTags.Base.DateTimeDigitized),
-                    tag(details, ExifTags.Base.SubsecTimeDigitized),
-                    tag(details, ExifTags.Base.OffsetTimeDigitized),
-                )
-            )
-        ),
+        "taken_at": _safe(lambda: _taken(exif, details, tag)),
         "camera": _safe(
             lambda: _camera(
                 tag(exif, ExifTags.Base.Make), tag(exif, ExifTags.Base.Model)
@@ -744,6 +732,34 @@ def _describe(exif: Image.Exif) -> dict[str, object]:
         "exposure_time_s": _positive(tag(details, ExifTags.Base.ExposureTime)),
         "iso": _iso(tag(details, ExifTags.Base.ISOSpeedRatings)),
     }
+
+
+def _taken(
+    exif: Image.Exif, details: object, tag: Callable[[object, int], object]
+) -> datetime | None:
+    """When the photo was shot: DateTimeOriginal, else DateTimeDigitized, else DateTime.
+
+    DateTime is when the file last changed; some cameras write only that one, and
+    then it is when they shot. Each time comes with its own sub-seconds and offset;
+    OffsetTime, DateTime's offset, also serves DateTimeOriginal or Digitized when
+    they have none of their own but read the same as DateTime (the file was not
+    edited since, so the same clock in the same zone wrote both).
+    """
+    base = ExifTags.Base
+    changed = tag(exif, base.DateTime)
+    changed_offset = tag(details, base.OffsetTime)
+    candidates = (
+        (base.DateTimeOriginal, base.SubsecTimeOriginal, base.OffsetTimeOriginal),
+        (base.DateTimeDigitized, base.SubsecTimeDigitized, base.OffsetTimeDigitized),
+    )
+    for when, subsec, offset in candidates:
+        value, own_offset = tag(details, when), tag(details, offset)
+        if not _text(own_offset) and _text(value) and _text(value) == _text(changed):
+            own_offset = changed_offset
+        taken = _capture_time(value, tag(details, subsec), own_offset)
+        if taken is not None:
+            return taken
+    return _capture_time(changed, tag(details, base.SubsecTime), changed_offset)
 
 
 _DATE = re.compile(

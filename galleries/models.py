@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -132,7 +133,17 @@ class Photo(models.Model):
 
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
-    taken_at = models.DateTimeField(null=True, blank=True)
+    # When the photo was shot, as the camera's clock read: see `taken`.
+    taken_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The camera's wall-clock time, stored as if it were UTC.",
+    )
+    taken_offset = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Minutes east of UTC the camera recorded, when it did.",
+    )
     camera = models.CharField(max_length=100, blank=True)
     lens = models.CharField(max_length=100, blank=True)
 
@@ -169,6 +180,54 @@ class Photo(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
+
+    # --- When it was shot --------------------------------------------------------------
+    #
+    # EXIF times are the camera's wall clock, most without a zone. They are stored as
+    # that clock read (`taken_at` holds it as if it were UTC, a "floating" time) and
+    # shown as shot: 14:03 on the camera is 14:03 whatever zone the server or the
+    # viewer is in. Sorting by `taken_at` sorts by the clock as shot. `taken_offset`
+    # keeps the zone when the camera recorded one; with it, the moment is exact.
+
+    def set_taken(self, value: datetime.datetime | None) -> None:
+        """Set the capture time from EXIF's: naive (a wall clock), or aware in the
+        camera's own offset. Not saved: add "taken_at" and "taken_offset" to the
+        fields saved."""
+        if value is None:
+            self.taken_at = self.taken_offset = None
+            return
+        offset = value.utcoffset()
+        self.taken_at = value.replace(tzinfo=datetime.UTC)
+        self.taken_offset = (
+            None if offset is None else int(offset.total_seconds() // 60)
+        )
+
+    @property
+    def taken(self) -> datetime.datetime | None:
+        """The capture time as shot: aware in the camera's offset when it recorded
+        one, else naive (a wall clock in an unknown zone). None when unknown."""
+        if self.taken_at is None:
+            return None
+        wall_clock = self.taken_at.astimezone(datetime.UTC).replace(tzinfo=None)
+        if self.taken_offset is None:
+            return wall_clock
+        zone = datetime.timezone(datetime.timedelta(minutes=self.taken_offset))
+        return wall_clock.replace(tzinfo=zone)
+
+    @property
+    def taken_wall_clock(self) -> datetime.datetime | None:
+        """What the camera's clock read, naive, so that templates show it as is."""
+        taken = self.taken
+        return None if taken is None else taken.replace(tzinfo=None)
+
+    @property
+    def taken_zone(self) -> str:
+        """ "UTC+02:00" when the camera recorded its offset, else ""."""
+        if self.taken_offset is None:
+            return ""
+        sign = "-" if self.taken_offset < 0 else "+"
+        hours, minutes = divmod(abs(self.taken_offset), 60)
+        return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
     @property
     def aspect_ratio(self) -> float:

@@ -104,7 +104,7 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
         photo.sha256 = sha256
         photo.mime_type = info.mime_type
         photo.width, photo.height = made.width, made.height
-        photo.taken_at = _aware(info.taken_at)
+        photo.set_taken(info.taken_at)
         photo.camera = (info.camera or "")[:100]
         photo.lens = (info.lens or "")[:100]
         photo.renditions = renditions
@@ -120,6 +120,7 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
                 "width",
                 "height",
                 "taken_at",
+                "taken_offset",
                 "camera",
                 "lens",
                 "renditions",
@@ -137,15 +138,6 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
     ]
     delete_files(stale)
     return photo
-
-
-def _aware(taken_at):
-    """EXIF time without an offset is the camera's wall clock: read it as the site's zone."""
-    from django.utils import timezone
-
-    if taken_at is None or timezone.is_aware(taken_at):
-        return taken_at
-    return timezone.make_aware(taken_at)
 
 
 def photo_mark_failed(*, photo_id: str, message: str) -> None:

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
 
@@ -44,9 +45,40 @@ class RenditionUrlsField(serializers.DictField):
     child = serializers.URLField()
 
 
+TAKEN_AT_HELP = (
+    "When the photo was shot, as the camera's clock read (EXIF), in ISO 8601: "
+    '"2024-06-01T14:03:00" when the camera recorded no time zone (a local time: '
+    "show it as it is, in no zone), with its offset "
+    '("2024-06-01T14:03:00+02:00") when it did. null when the photo does not say.'
+)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?"
+        r"([+-]\d{2}:\d{2})?$",
+        "example": "2024-06-01T14:03:00",
+        "description": TAKEN_AT_HELP,
+    }
+)
+class TakenAtField(serializers.Field):
+    """A photo's capture time as shot (`Photo.taken`): no zone unless EXIF had one."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True, help_text=TAKEN_AT_HELP)
+        super().__init__(**kwargs)
+
+    def to_representation(self, photo: Photo) -> str | None:
+        taken = photo.taken
+        return None if taken is None else taken.isoformat()
+
+
 class PhotoSerializer(serializers.ModelSerializer):
     set = serializers.PrimaryKeyRelatedField(source="photo_set", read_only=True)
     filename = serializers.CharField(source="original_filename", read_only=True)
+    taken_at = TakenAtField()
     urls = serializers.SerializerMethodField(
         help_text="Signed, short-lived URLs of the renditions, keyed size.format: "
         '"grid.avif", "grid.jpeg", "grid_2x.avif", "preview.jpeg"... (grid fits '

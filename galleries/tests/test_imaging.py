@@ -704,3 +704,87 @@ def test_a_spec_can_ask_for_avif_without_metadata(relative, size):
     assert (card.mime_type, image.format, image.size) == ("image/avif", "AVIF", size)
     assert not {"exif", "xmp", "icc_profile"} & set(image.info)
     assert b"Exif" not in card.data
+
+
+def _with_dates(tmp_path: Path, source: str, **tags: object) -> Path:
+    """A copy of a sample photo whose EXIF dates are only the given ones (by tag
+    name: DateTime in the main IFD, the rest in the Exif IFD); None removes one."""
+    image = Image.open(photo(source))
+    exif = image.getexif()
+    details = exif.get_ifd(ExifTags.IFD.Exif)
+    for key in (
+        ExifTags.Base.DateTimeOriginal,
+        ExifTags.Base.DateTimeDigitized,
+        ExifTags.Base.OffsetTimeOriginal,
+        ExifTags.Base.OffsetTimeDigitized,
+        ExifTags.Base.OffsetTime,
+        ExifTags.Base.SubsecTimeOriginal,
+        ExifTags.Base.SubsecTimeDigitized,
+        ExifTags.Base.SubsecTime,
+    ):
+        details.pop(key, None)
+    exif.pop(ExifTags.Base.DateTime, None)
+    for name, value in tags.items():
+        key = ExifTags.Base[name]
+        (exif if key == ExifTags.Base.DateTime else details)[key] = value
+    path = tmp_path / f"dated-{len(list(tmp_path.iterdir()))}.jpg"
+    image.save(path, "JPEG", exif=exif, quality=80)
+    return path
+
+
+def test_a_camera_that_writes_only_datetime_still_dates_its_photos(tmp_path):
+    # Nikon E950 shot 2001:04:06 11:51:40; some cameras write only DateTime.
+    only_datetime = _with_dates(
+        tmp_path, "camera/nikon-e950.jpg", DateTime="2001:04:06 11:51:40"
+    )
+
+    info = inspect(only_datetime, max_pixels=LIMIT)
+
+    assert info.taken_at == datetime(2001, 4, 6, 11, 51, 40)
+    assert info.camera == "Nikon E950"
+
+
+def test_datetime_original_wins_over_a_later_edit_time(tmp_path):
+    # Canon_40D.jpg: shot 2008:05:30, edited (DateTime) 2008:07:31.
+    assert inspect(photo("camera/Canon_40D.jpg"), max_pixels=LIMIT).taken_at == (
+        datetime(2008, 5, 30, 15, 56, 1)
+    )
+
+
+def test_the_offset_of_datetime_keeps_its_zone(tmp_path):
+    only_datetime = _with_dates(
+        tmp_path,
+        "camera/jolla.jpg",
+        DateTime="2014:09:21 16:00:56",
+        OffsetTime="+03:00",
+        SubsecTime="25",
+    )
+
+    assert inspect(only_datetime, max_pixels=LIMIT).taken_at == datetime(
+        2014, 9, 21, 16, 0, 56, 250000, tzinfo=timezone(timedelta(hours=3))
+    )
+
+
+def test_offsettime_dates_an_unedited_original_but_not_an_edited_one(tmp_path):
+    unedited = _with_dates(
+        tmp_path,
+        "camera/jolla.jpg",
+        DateTimeOriginal="2014:09:21 16:00:56",
+        DateTime="2014:09:21 16:00:56",
+        OffsetTime="-04:30",
+    )
+    edited = _with_dates(
+        tmp_path,
+        "camera/jolla.jpg",
+        DateTimeOriginal="2014:09:21 16:00:56",
+        DateTime="2014:10:02 09:00:00",
+        OffsetTime="+09:00",  # where it was edited, not where it was shot
+    )
+
+    zone = timezone(-timedelta(hours=4, minutes=30))
+    assert inspect(unedited, max_pixels=LIMIT).taken_at == datetime(
+        2014, 9, 21, 16, 0, 56, tzinfo=zone
+    )
+    edited_at = inspect(edited, max_pixels=LIMIT).taken_at
+    assert edited_at == datetime(2014, 9, 21, 16, 0, 56)
+    assert edited_at.tzinfo is None

@@ -33,7 +33,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
 from PIL import Image, ImageOps
 
 from accounts.models import User
@@ -261,7 +260,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Rendering {wanted} sample photos...")
         prepared = [prepare(samples_dir, sample) for sample in SAMPLES[:wanted]]
         sets = list(gallery.sets.order_by("position", "name"))
-        start = timezone.make_aware(datetime.datetime(2025, 6, 14, 11, 0))
+        # The cameras' clocks, stored as Photo.taken_at keeps them (as if UTC).
+        start = datetime.datetime(2025, 6, 14, 11, 0, tzinfo=datetime.UTC)
         position = gallery.photos.aggregate(last=Max("position"))["last"] or 0
         for first in range(present, count, BATCH):
             numbers = range(first, min(first + BATCH, count))
