@@ -16,6 +16,9 @@ class GalleryQuerySet(models.QuerySet):
         ready = Q(photos__status=Photo.Status.READY)
         return self.annotate(
             photo_count=Count("photos", filter=ready),
+            attention_count=Count(
+                "photos", filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
+            ),
             total_bytes=Coalesce(Sum("photos__size", filter=ready), 0),
             # Coalesce: SQLite's GREATEST is NULL as soon as one value is (a gallery
             # without photos); PostgreSQL's skips NULLs.
@@ -101,6 +104,10 @@ class PhotoQuerySet(models.QuerySet):
         """What the owner's grid shows: everything but rejected uploads."""
         return self.exclude(status=Photo.Status.REJECTED)
 
+    def needing_attention(self) -> "PhotoQuerySet":
+        """Uploads that did not become photos: failed processing or refused files."""
+        return self.filter(status__in=Photo.NEEDS_ATTENTION)
+
 
 class Photo(models.Model):
     class Status(models.TextChoices):
@@ -111,6 +118,9 @@ class Photo(models.Model):
         # The file was not a photo we accept: its bytes are gone, the row stays a
         # while so the uploader can read why.
         REJECTED = "rejected", "Rejected"
+
+    # What the photographer is asked to look at (see galleries/attention.py).
+    NEEDS_ATTENTION = (Status.FAILED, Status.REJECTED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     gallery = models.ForeignKey(
@@ -180,6 +190,32 @@ class Photo(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
+
+    # --- When it did not become a photo ----------------------------------------------
+
+    FAILED_REASON = (
+        "Something went wrong on our side while preparing this photo; the file "
+        "itself may well be fine. Retry it."
+    )
+
+    @property
+    def reason(self) -> str:
+        """Why the upload needs attention, in words a photographer understands.
+
+        A refused file's message already is (it says what is wrong with the file);
+        a failed processing's is technical, so it gets a plain sentence instead.
+        """
+        if self.status == self.Status.FAILED:
+            return self.FAILED_REASON
+        if self.status == self.Status.REJECTED:
+            return self.error or "This file is not a photo we can accept."
+        return ""
+
+    @property
+    def can_retry(self) -> bool:
+        """Processing again can help only a failed one: its original is still here.
+        A refused file's bytes are gone, and the same file would be refused again."""
+        return self.status == self.Status.FAILED and bool(self.original)
 
     # --- When it was shot --------------------------------------------------------------
     #

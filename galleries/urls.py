@@ -16,7 +16,10 @@ urlpatterns = [
     path("<uuid:pk>/sets/<uuid:set_pk>/delete/", views.set_delete, name="set_delete"),
     path("<uuid:pk>/photos/", views.photos_action, name="photos_action"),
     path("<uuid:pk>/photos/sort/", views.photos_sort, name="photos_sort"),
+    path("<uuid:pk>/attention/", views.attention_list, name="attention"),
+    path("<uuid:pk>/attention/all/", views.attention_action, name="attention_action"),
     path("photos/<uuid:pk>/retry/", views.photo_retry, name="photo_retry"),
+    path("photos/<uuid:pk>/dismiss/", views.photo_dismiss, name="photo_dismiss"),
     path("photos/<uuid:pk>/original/", views.photo_original, name="photo_original"),
     path("files/<str:token>/<str:filename>", views.serve_file, name="file"),
 ]

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Count, F, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Q
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from galleries import processing, services
+from galleries import attention, services
 from galleries.filenames import download_name
 from galleries.filestore import file_url, read_token, warm_urls
 from galleries.forms import (
@@ -88,7 +89,15 @@ def gallery_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
-    gallery = _gallery_for(request, pk)
+    # How many uploads need attention, in the same query as the gallery.
+    gallery = get_object_or_404(
+        Gallery.objects.owned_by(request.user).annotate(
+            attention_count=Count(
+                "photos", filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
+            )
+        ),
+        pk=pk,
+    )
     sets = list(gallery.sets.all())
     photos = (
         gallery.photos.visible_to_owner()
@@ -250,12 +259,7 @@ def photos_action(request: HttpRequest, pk) -> HttpResponse:
             raise ValidationError("Unknown action.")
     except ValidationError as error:
         messages.error(request, _error_message(error))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}
-    ):
-        next_url = gallery_url(gallery)
-    return redirect(next_url)
+    return redirect(_next_url(request, gallery_url(gallery)))
 
 
 @login_required
@@ -269,13 +273,94 @@ def photos_sort(request: HttpRequest, pk) -> HttpResponse:
     return redirect("galleries:detail", pk=gallery.pk)
 
 
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where a form asked to go back to, if it is on this site."""
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return next_url
+    return default
+
+
+ATTENTION_PAGE_SIZE = 100
+
+
+@login_required
+@require_GET
+def attention_list(request: HttpRequest, pk) -> HttpResponse:
+    """The uploads that did not become photos, each with its reason and what helps."""
+    gallery = _gallery_for(request, pk)
+    problems = gallery.photos.needing_attention().order_by("-uploaded_at", "pk")
+    page = Paginator(problems, ATTENTION_PAGE_SIZE).get_page(request.GET.get("page"))
+    statuses = {
+        row["status"]: row["n"]
+        for row in gallery.photos.needing_attention()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    return render(
+        request,
+        "galleries/attention.html",
+        {
+            "gallery": gallery,
+            "page": page,
+            "failed_count": statuses.get(Photo.Status.FAILED, 0),
+            "rejected_count": statuses.get(Photo.Status.REJECTED, 0),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attention_action(request: HttpRequest, pk) -> HttpResponse:
+    """Retry every failed photo, or dismiss every refused file, of a gallery."""
+    gallery = _gallery_for(request, pk)
+    action = request.POST.get("action")
+    if action == "retry_failed":
+        count = attention.retry_failed(gallery=gallery)
+        messages.info(request, f"Processing {count} photo{'s' * (count != 1)} again.")
+    elif action == "dismiss_rejected":
+        count = attention.dismiss_rejected(gallery=gallery)
+        messages.success(
+            request, f"Dismissed {count} refused file{'s' * (count != 1)}."
+        )
+    else:
+        messages.error(request, "Unknown action.")
+    return redirect("galleries:attention", pk=gallery.pk)
+
+
+def _owned_photo(request: HttpRequest, pk) -> Photo:
+    return get_object_or_404(
+        Photo.objects.owned_by(request.user).select_related("gallery"), pk=pk
+    )
+
+
 @login_required
 @require_POST
 def photo_retry(request: HttpRequest, pk) -> HttpResponse:
-    photo = get_object_or_404(Photo.objects.owned_by(request.user), pk=pk)
-    processing.photo_retry(photo=photo)
-    messages.info(request, f"Processing {photo.original_filename} again.")
-    return redirect("galleries:detail", pk=photo.gallery_id)
+    photo = _owned_photo(request, pk)
+    try:
+        attention.retry(photo=photo)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        messages.info(request, f"Processing {photo.original_filename} again.")
+    return redirect(_next_url(request, gallery_url(photo.gallery)))
+
+
+@login_required
+@require_POST
+def photo_dismiss(request: HttpRequest, pk) -> HttpResponse:
+    photo = _owned_photo(request, pk)
+    try:
+        attention.dismiss(photo=photo)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        messages.success(request, f"Dismissed {photo.original_filename}.")
+    return redirect(
+        _next_url(request, reverse("galleries:attention", args=[photo.gallery_id]))
+    )
 
 
 @login_required

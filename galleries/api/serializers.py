@@ -16,6 +16,11 @@ class GallerySetSerializer(serializers.ModelSerializer):
 class GallerySerializer(serializers.ModelSerializer):
     sets = GallerySetSerializer(many=True, read_only=True)
     photo_count = serializers.IntegerField(read_only=True)
+    attention_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Uploads that did not become photos (failed or rejected): "
+        "see photos/attention/.",
+    )
     total_bytes = serializers.IntegerField(read_only=True)
     last_activity = serializers.DateTimeField(
         read_only=True, help_text="The last change to the gallery or its photos."
@@ -33,6 +38,7 @@ class GallerySerializer(serializers.ModelSerializer):
             "cover",
             "sets",
             "photo_count",
+            "attention_count",
             "total_bytes",
             "last_activity",
             "created_at",
@@ -114,6 +120,43 @@ class PhotoSerializer(serializers.ModelSerializer):
         return rendition_urls(photo) if photo.is_ready else {}
 
 
+class AttentionPhotoSerializer(serializers.ModelSerializer):
+    """An upload that needs the photographer: its processing failed, or the file
+    was refused (rejected)."""
+
+    set = serializers.PrimaryKeyRelatedField(source="photo_set", read_only=True)
+    filename = serializers.CharField(source="original_filename", read_only=True)
+    reason = serializers.CharField(
+        read_only=True,
+        help_text="Why, in words to show the photographer as they are.",
+    )
+    error = serializers.CharField(
+        read_only=True,
+        help_text="What went wrong, as recorded; technical for a failed processing.",
+    )
+    can_retry = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether POST photos/{id}/retry/ can help: true for a failed "
+        "processing, false for a rejected file (retrying cannot change the file).",
+    )
+
+    class Meta:
+        model = Photo
+        fields = [
+            "id",
+            "gallery",
+            "set",
+            "filename",
+            "size",
+            "status",
+            "reason",
+            "error",
+            "can_retry",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+
 class PhotoListQuerySerializer(serializers.Serializer):
     """The photo list's query string; an empty value is no filter."""
 
@@ -121,7 +164,9 @@ class PhotoListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=Photo.Status.choices,
         required=False,
-        help_text="Only photos with this processing status",
+        help_text="Only photos with this processing status. Without it, rejected "
+        "uploads (files that are not photos) are left out; status=rejected lists "
+        "them.",
     )
 
 

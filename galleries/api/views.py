@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api_errors import extend_query_errors
-from galleries import processing, services, uploads
+from galleries import attention, services, uploads
 from galleries.api import serializers as s
 from galleries.api.mixins import SignsPageURLsMixin
 from galleries.filenames import download_name
@@ -181,11 +181,15 @@ class GalleryPhotoViewSet(
     def get_queryset(self):
         photos = Photo.objects.filter(
             gallery__owner=self.request.user, gallery=self.kwargs["gallery_pk"]
-        ).visible_to_owner()
-        if "set" in self.query:
-            photos = photos.filter(photo_set=self.query["set"])
+        )
+        if self.action == "attention":
+            return photos.needing_attention().order_by("-uploaded_at", "pk")
         if "status" in self.query:
             photos = photos.filter(status=self.query["status"])
+        else:
+            photos = photos.visible_to_owner()
+        if "set" in self.query:
+            photos = photos.filter(photo_set=self.query["set"])
         return photos.order_by("photo_set__position", "position", "uploaded_at")
 
     def list(self, request: Request, *args, **kwargs) -> Response:
@@ -196,6 +200,21 @@ class GalleryPhotoViewSet(
         query.is_valid(raise_exception=True)
         self.query = query.validated_data
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        responses=s.AttentionPhotoSerializer(many=True),
+        summary="Uploads of one gallery that need attention, newest first",
+        description="Uploads that did not become photos: those whose processing "
+        "failed (`can_retry`: POST photos/{id}/retry/) and files that were "
+        "rejected as not photos we accept. Each has its `reason`. Dismiss one "
+        "with POST photos/{id}/dismiss/.",
+    )
+    @action(detail=False, methods=["get"])
+    def attention(self, request: Request, gallery_pk=None) -> Response:
+        self.get_gallery()
+        page = self.paginate_queryset(self.get_queryset())
+        data = s.AttentionPhotoSerializer(page, many=True).data
+        return self.get_paginated_response(data)
 
     def _ids_action(self, request, payload_class):
         gallery = self.get_gallery()
@@ -282,8 +301,11 @@ class RawBodyParser(BaseParser):
         return {}
 
 
-# No original yet.
-@extend_validation_errors(["invalid"], field_name=NOT_FIELD, actions=["original"])
+# No original yet; a rejected file retried; a photo that is not failed or rejected
+# dismissed.
+@extend_validation_errors(
+    ["invalid"], field_name=NOT_FIELD, actions=["original", "retry", "dismiss"]
+)
 class PhotoViewSet(
     mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
@@ -295,11 +317,29 @@ class PhotoViewSet(
     def perform_destroy(self, photo: Photo) -> None:
         services.photos_delete(gallery=photo.gallery, photo_ids=[photo.pk])
 
-    @extend_schema(request=None, responses=s.PhotoSerializer)
+    @extend_schema(
+        request=None,
+        responses=s.PhotoSerializer,
+        summary="Process a photo again",
+        description="For a photo whose processing failed (or a ready one, made "
+        "again). A rejected file cannot be retried: that is a 400.",
+    )
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk=None) -> Response:
-        photo = processing.photo_retry(photo=self.get_object())
+        photo = attention.retry(photo=self.get_object())
         return Response(self.get_serializer(photo).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Dismiss a failed or rejected upload",
+        description="Deletes it with its stored files and gives its bytes back to "
+        "the quota. Any other photo is a 400: delete it instead.",
+    )
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk=None) -> Response:
+        attention.dismiss(photo=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={302: None})
     @action(detail=True, methods=["get"])

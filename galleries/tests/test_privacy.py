@@ -23,12 +23,25 @@ def things(owner):
     uploading = ReadyPhotoFactory(
         gallery=gallery, photo_set=ceremony, status=Photo.Status.UPLOADING
     )
+    failed = ReadyPhotoFactory(
+        gallery=gallery, photo_set=ceremony, status=Photo.Status.FAILED, error="x"
+    )
+    rejected = ReadyPhotoFactory(
+        gallery=gallery,
+        photo_set=ceremony,
+        status=Photo.Status.REJECTED,
+        original="",
+        renditions={},
+        error="This file is not a photo we can read.",
+    )
     return {
         "g": gallery.pk,
         "s": ceremony.pk,
         "s2": reception.pk,
         "p": photo.pk,
         "u": uploading.pk,
+        "f": failed.pk,
+        "r": rejected.pk,
     }
 
 
@@ -45,6 +58,12 @@ PAGES = [
     ("post", "galleries:photos_action", ["g"], {"action": "delete", "photo": "p"}),
     ("post", "galleries:photos_sort", ["g"], {"key": "filename"}),
     ("post", "galleries:photo_retry", ["p"], {}),
+    ("post", "galleries:photo_retry", ["f"], {}),
+    ("get", "galleries:attention", ["g"], {}),
+    ("post", "galleries:attention_action", ["g"], {"action": "retry_failed"}),
+    ("post", "galleries:attention_action", ["g"], {"action": "dismiss_rejected"}),
+    ("post", "galleries:photo_dismiss", ["f"], {}),
+    ("post", "galleries:photo_dismiss", ["r"], {}),
     ("get", "galleries:photo_original", ["p"], {}),
 ]
 
@@ -59,6 +78,8 @@ API = [
     ("delete", "api:set-detail", ["g", "s"], None),
     ("post", "api:set-reorder", ["g"], {"ids": ["s2", "s"]}),
     ("get", "api:gallery-photo-list", ["g"], None),
+    ("get", "api:gallery-photo-list", ["g"], {"status": "rejected"}),
+    ("get", "api:gallery-photo-attention", ["g"], None),
     ("post", "api:gallery-photo-reorder", ["g"], {"ids": ["p"]}),
     ("post", "api:gallery-photo-sort", ["g"], {"key": "filename"}),
     ("post", "api:gallery-photo-move", ["g"], {"ids": ["p"], "set": "s2"}),
@@ -67,6 +88,9 @@ API = [
     ("get", "api:photo-detail", ["p"], None),
     ("delete", "api:photo-detail", ["p"], None),
     ("post", "api:photo-retry", ["p"], None),
+    ("post", "api:photo-retry", ["f"], None),
+    ("post", "api:photo-dismiss", ["f"], None),
+    ("post", "api:photo-dismiss", ["r"], None),
     ("get", "api:photo-original", ["p"], None),
     ("put", "api:upload-content", ["u"], b"0123456789"),
     ("post", "api:upload-complete", ["u"], {}),
