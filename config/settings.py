@@ -199,17 +199,24 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 GB = 1024**3  # binary, as filesizeformat shows sizes
 DEFAULT_STORAGE_QUOTA = env.int("DEFAULT_STORAGE_QUOTA_GB", default=20) * GB
 
-# Brute-force protection (django-axes): too many failed logins for one account or from
-# one address refuse further attempts for a while, with HTTP 429.
+# Brute-force protection (django-axes): failed logins pause logging in for a while,
+# with HTTP 429. Counted per account and address, per account for browsers it does
+# not know, per address across accounts, and per known browser: accounts/login_limits.py.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_HANDLER = "accounts.login_limits.LoginLimitHandler"
+AXES_USERNAME_CALLABLE = "accounts.login_limits.login_key"
 AXES_USERNAME_FORM_FIELD = "username"
+# The handler counts; axes uses this only to describe an attempt in its logs.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# A browser that logged in to an account is trusted to keep trying for this long
+# after its last login, while strangers' failures pause the account (accounts/devices.py).
+LOGIN_DEVICE_TRUST = timedelta(days=env.int("LOGIN_DEVICE_TRUST_DAYS", default=180))
 # Behind N reverse proxies the client address is the Nth from the right in
 # X-Forwarded-For; with none, the socket's address is the only one to trust.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
+from rest_framework_simplejwt import serializers as jwt_serializers
 
+from accounts.login_limits import forget_successful_login
 from accounts.models import User
 
 
@@ -74,3 +76,11 @@ class LogoutSerializer(serializers.Serializer):
 
 class AccountDeleteSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True)
+
+
+class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
+    def validate(self, attrs):
+        data = super().validate(attrs)
+        # As a page login does: this client's failed attempts are forgotten.
+        forget_successful_login(self.context["request"], self.user)
+        return data

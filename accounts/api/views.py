@@ -27,6 +27,8 @@ class TokenRefreshView(JWTRefreshView):
 class TokenObtainView(TokenObtainPairView):
     """Exchange email and password for an access and a refresh token."""
 
+    serializer_class = serializers.TokenObtainPairSerializer
+
     @extend_schema(
         responses={
             200: serializers.TokenPairSerializer,

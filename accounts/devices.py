@@ -1,0 +1,62 @@
+"""Browsers an account has logged in from: a signed cookie, renewed at each login.
+
+A stranger who knows a photographer's email can make failed logins pause the
+account for browsers it does not know (accounts/login_limits.py), but not for a
+browser that carries this cookie: there only that browser's own failures count.
+The cookie proves nothing about who is typing, so it never lets anyone in; it only
+says "this browser logged in to this account before" (OWASP's device cookies).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+
+COOKIE_NAME = "proofsheet_device"
+SALT = "accounts.devices"
+# A shared computer may be trusted by several photographers; the oldest drop out.
+MAX_ACCOUNTS = 10
+
+
+def _trust_seconds() -> int:
+    return int(settings.LOGIN_DEVICE_TRUST.total_seconds())
+
+
+def _accounts(request: HttpRequest) -> dict[str, str]:
+    """The cookie's {user id: device id}, or nothing if it is absent, forged or old."""
+    value = request.COOKIES.get(COOKIE_NAME)
+    if not value:
+        return {}
+    try:
+        accounts = signing.loads(value, salt=SALT, max_age=_trust_seconds())
+    except signing.BadSignature:
+        return {}
+    if not isinstance(accounts, dict):
+        return {}
+    return {
+        str(user_id): device
+        for user_id, device in accounts.items()
+        if isinstance(device, str) and device
+    }
+
+
+def device_id(request: HttpRequest, user_id: int) -> str | None:
+    """This browser's id for the account, if it logged in to it before."""
+    return _accounts(request).get(str(user_id))
+
+
+def remember(request: HttpRequest, response: HttpResponse, user) -> None:
+    """After a successful login: this browser is now known to `user`'s account."""
+    accounts = _accounts(request)
+    device = accounts.pop(str(user.pk), None) or secrets.token_urlsafe(12)
+    accounts[str(user.pk)] = device  # last, as the newest
+    accounts = dict(list(accounts.items())[-MAX_ACCOUNTS:])
+    response.set_cookie(
+        COOKIE_NAME,
+        signing.dumps(accounts, salt=SALT, compress=True),
+        max_age=_trust_seconds(),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
