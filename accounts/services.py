@@ -76,6 +76,9 @@ def user_update(
 
 
 def user_change_password(*, user: User, old_password: str, new_password: str) -> User:
+    """Every session and API token issued before ends: Django checks a session's
+    copy of the password hash, and tokens carry a digest of it (CHECK_REVOKE_TOKEN).
+    A caller that wants to stay logged in updates its own session."""
     if not user.check_password(old_password):
         raise ValidationError(
             {"old_password": "Your current password was entered incorrectly."}
