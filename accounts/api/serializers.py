@@ -18,6 +18,12 @@ def raise_as_drf(error: DjangoValidationError):
 
 class UserSerializer(serializers.ModelSerializer):
     storage_available = serializers.IntegerField(read_only=True)
+    current_password = serializers.CharField(
+        write_only=True,
+        required=False,
+        style={"input_type": "password"},
+        help_text="Your password: needed to change your email address.",
+    )
 
     class Meta:
         model = User
@@ -30,6 +36,7 @@ class UserSerializer(serializers.ModelSerializer):
             "storage_used",
             "storage_available",
             "date_joined",
+            "current_password",
         ]
         read_only_fields = ["id", "storage_quota", "storage_used", "date_joined"]
         # Uniqueness is the service's rule (case-insensitive, one message everywhere).
