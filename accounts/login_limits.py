@@ -14,15 +14,20 @@ count that applies to it reaches LOGIN_FAILURE_LIMIT within LOGIN_COOLOFF_MINUTE
 - from an API client, which has no cookies: the account's failures from this
   address, and the number of accounts that failed from this address.
 
-So failures on one account never pause another account, and a stranger who knows a
+An address is the client's, as the trusted proxies in front (TRUSTED_PROXY_COUNT)
+saw it; an IPv6 address counts as its /64 network, which one machine usually has
+whole. So failures on one account never pause another account, and a stranger who knows a
 photographer's email can pause it for browsers it does not know, but never for the
 photographer's own browser. A successful login forgets the failures of that browser
 or client on its account; a new password forgets all the account's failures.
 """
 
+import ipaddress
+
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.dispatch import receiver
@@ -40,6 +45,33 @@ KEY_LENGTH = 255  # axes' username column
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: where a login attempt comes from.
+
+    Behind N trusted proxies, the Nth address from the right in X-Forwarded-For
+    (the ones further left are whatever the client claimed); with none, the socket's.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
 
 
 def _identifier(request: HttpRequest, credentials: dict | None) -> str:

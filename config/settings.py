@@ -220,10 +220,7 @@ LOGIN_DEVICE_TRUST = timedelta(days=env.int("LOGIN_DEVICE_TRUST_DAYS", default=1
 # Behind N reverse proxies the client address is the Nth from the right in
 # X-Forwarded-For; with none, the socket's address is the only one to trust.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+AXES_CLIENT_IP_CALLABLE = "accounts.login_limits.client_address"
 
 # --- Security -----------------------------------------------------------------------
 

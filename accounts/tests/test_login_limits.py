@@ -23,12 +23,13 @@ def page_login(client, email, password, address="127.0.0.1"):
     )
 
 
-def api_login(email, password, address="127.0.0.1"):
+def api_login(email, password, address="127.0.0.1", **headers):
     return APIClient().post(
         TOKEN,
         {"email": email, "password": password},
         format="json",
         REMOTE_ADDR=address,
+        **headers,
     )
 
 
@@ -112,6 +113,74 @@ def test_logging_in_to_ones_own_account_does_not_reset_guesses_at_others(
         browser.post(reverse("accounts:logout"))
 
     assert page_login(Client(), owner.email, password).status_code == 429
+
+
+# --- Addresses ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def behind_a_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    return "10.0.0.2"  # the proxy: every request reaches the site from it
+
+
+def test_behind_the_proxy_each_client_is_counted_by_its_own_address(
+    behind_a_proxy, owner, password, limit
+):
+    for n in range(limit):
+        api_login(
+            f"guess{n}@example.test",
+            "wrong",
+            behind_a_proxy,
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+        )
+
+    assert (
+        api_login(
+            owner.email, password, behind_a_proxy, HTTP_X_FORWARDED_FOR="203.0.113.5"
+        ).status_code
+        == 429
+    )
+    assert (
+        api_login(
+            owner.email, password, behind_a_proxy, HTTP_X_FORWARDED_FOR="198.51.100.9"
+        ).status_code
+        == 200
+    )
+
+
+def test_an_address_claimed_in_x_forwarded_for_changes_nothing(
+    behind_a_proxy, owner, password, limit
+):
+    for n in range(limit):
+        # The client claims a new address each time; the proxy appends the real one.
+        api_login(
+            owner.email,
+            "wrong",
+            behind_a_proxy,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.5",
+        )
+
+    response = api_login(
+        owner.email, password, behind_a_proxy, HTTP_X_FORWARDED_FOR="203.0.113.5"
+    )
+
+    assert response.status_code == 429
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(owner, password, limit):
+    for n in range(limit):
+        api_login(owner.email, "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+
+    assert api_login(owner.email, password).status_code == 429
+
+
+def test_the_addresses_of_one_ipv6_network_count_as_one(owner, password, limit):
+    for n in range(limit):
+        api_login(owner.email, "wrong", address=f"2001:db8:1:2::{n + 1:x}")
+
+    assert api_login(owner.email, password, "2001:db8:1:2:ffff::1").status_code == 429
+    assert api_login(owner.email, password, "2001:db8:1:3::1").status_code == 200
 
 
 # --- Nobody can pause the owner's own browser ------------------------------------------
