@@ -84,20 +84,20 @@ def _identifier(request: HttpRequest, credentials: dict | None) -> str:
     return typed.strip() if isinstance(typed, str) else ""
 
 
-def _account_key(identifier: str) -> tuple[str, int | None]:
+def _account_key(identifier: str):
     """The account's email as stored, whatever capitalisation was typed, or the typed
-    text marked as no account; and the account's id."""
+    text marked as no account; and the account, if any."""
     user = None
     if identifier and len(identifier) <= 254:
         user = (
             get_user_model()
             .objects.filter(email__iexact=identifier)
-            .only("pk", "email")
+            .only("pk", "email", "password")
             .first()
         )
     if user is None:
         return f"{UNKNOWN}{identifier.lower()}"[:KEY_LENGTH], None
-    return user.email, user.pk
+    return user.email, user
 
 
 def _keys(request: HttpRequest, credentials: dict | None) -> tuple[str, str | None]:
@@ -105,11 +105,11 @@ def _keys(request: HttpRequest, credentials: dict | None) -> tuple[str, str | No
     identifier = _identifier(request, credentials)
     cache = request.__dict__.setdefault("_login_limit_keys", {})
     if identifier not in cache:
-        account, user_id = _account_key(identifier)
+        account, user = _account_key(identifier)
         device = None
-        if user_id is not None and not _is_api(request):
-            known = devices.device_id(request, user_id)
-            device = f"{DEVICE}{user_id}:{known}"[:KEY_LENGTH] if known else None
+        if user is not None and not _is_api(request):
+            known = devices.device_id(request, user)
+            device = f"{DEVICE}{user.pk}:{known}"[:KEY_LENGTH] if known else None
         cache[identifier] = (account, device)
     return cache[identifier]
 

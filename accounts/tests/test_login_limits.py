@@ -290,3 +290,57 @@ def test_a_new_password_forgets_the_guesses_at_the_old_one(owner, password, limi
     assert (
         page_login(Client(), owner.email, "a fresh long passphrase").status_code == 302
     )
+
+
+def test_a_very_long_email_is_refused_like_any_wrong_login(db):
+    # The failure is recorded under a key that fits axes' column on every database.
+    response = api_login("x" * 1000 + "@example.test", "wrong")
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["code"] == "no_active_account"
+
+
+def test_only_a_successful_login_makes_a_browser_known(client, owner, password):
+    failed = page_login(client, owner.email, "wrong")
+    assert "proofsheet_device" not in failed.cookies
+
+    response = page_login(client, owner.email, password)
+
+    cookie = response.cookies["proofsheet_device"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+
+
+def test_after_a_new_password_a_browser_that_knew_the_old_one_is_a_stranger(
+    owners_browser, owner, limit
+):
+    # Perhaps an intruder's: the owner resets the password because of them.
+    owner.set_password("a fresh long passphrase")
+    owner.save()
+    for n in range(limit):
+        page_login(Client(), owner.email, "wrong", address=f"198.51.100.{n + 10}")
+
+    response = page_login(owners_browser, owner.email, "a fresh long passphrase")
+
+    assert response.status_code == 429
+
+
+def test_the_browser_that_changed_the_password_stays_known(
+    owners_browser, owner, password, limit
+):
+    page_login(owners_browser, owner.email, password)
+    owners_browser.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": password,
+            "new_password1": "a fresh long passphrase",
+            "new_password2": "a fresh long passphrase",
+        },
+    )
+    owners_browser.post(reverse("accounts:logout"))
+    for n in range(limit):
+        page_login(Client(), owner.email, "wrong", address=f"198.51.100.{n + 10}")
+
+    response = page_login(owners_browser, owner.email, "a fresh long passphrase")
+
+    assert response.status_code == 302
