@@ -16,9 +16,9 @@ count that applies to it reaches LOGIN_FAILURE_LIMIT within LOGIN_COOLOFF_MINUTE
 
 An address is the client's, as the trusted proxies in front (TRUSTED_PROXY_COUNT)
 saw it; an IPv6 address counts as its /64 network, which one machine usually has
-whole. So failures on one account never pause another account, and a stranger who knows a
-photographer's email can pause it for browsers it does not know, but never for the
-photographer's own browser. A successful login forgets the failures of that browser
+whole. So failures on one account never pause another account, and a stranger who
+knows a photographer's email can pause it for browsers it does not know, but never
+for the photographer's own browser. A successful login forgets the failures of that browser
 or client on its account; a new password forgets all the account's failures.
 """
 
@@ -139,6 +139,7 @@ class LoginLimitHandler(AxesDatabaseHandler):
             _failures(recent.filter(username=account, ip_address=address)),
             recent.filter(ip_address=address)
             .exclude(username__startswith=DEVICE)
+            .order_by()
             .values("username")
             .distinct()
             .count(),

@@ -344,3 +344,12 @@ def test_the_browser_that_changed_the_password_stays_known(
     response = page_login(owners_browser, owner.email, "a fresh long passphrase")
 
     assert response.status_code == 302
+
+
+def test_failures_on_one_account_in_many_user_agents_never_pause_another(
+    owner, stranger, password, limit
+):
+    for n in range(limit * 2):
+        api_login(owner.email, "wrong", HTTP_USER_AGENT=f"guesser/{n}")
+
+    assert api_login(stranger.email, password).status_code == 200
