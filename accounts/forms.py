@@ -63,6 +63,13 @@ class ProfileForm(ServiceFormMixin, forms.Form):
         help_text="Shown to your clients on the galleries you share.",
     )
     email = forms.EmailField()
+    current_password = forms.CharField(
+        label="Current password",
+        required=False,
+        strip=False,
+        help_text="Needed only to change your email address.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         self.user = user

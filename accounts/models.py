@@ -7,6 +7,8 @@ from django.contrib.auth.models import (
 from django.db import models
 from django.utils import timezone
 
+from accounts.signals import password_changed
+
 
 def default_storage_quota() -> int:
     return settings.DEFAULT_STORAGE_QUOTA
@@ -78,6 +80,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def save(self, *args, **kwargs) -> None:
+        # set_password() leaves the new password in _password until it is saved.
+        new_password = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if new_password:
+            password_changed.send(sender=type(self), user=self)
 
     def get_full_name(self) -> str:
         return self.display_name or self.email

@@ -9,6 +9,7 @@ from django.db.models.functions import Greatest
 from accounts.models import User
 
 DUPLICATE_EMAIL = "An account with this email address already exists. Log in instead?"
+EMAIL_NEEDS_PASSWORD = "Enter your current password to change your email address."
 
 
 def _ensure_email_free(email: str, *, exclude: User | None = None) -> None:
@@ -50,7 +51,11 @@ def user_update(
     email: str | None = None,
     display_name: str | None = None,
     studio_name: str | None = None,
+    current_password: str | None = None,
 ) -> User:
+    """Save what changed. The email is the login and where password resets go, so
+    changing it takes the current password (a borrowed session must not take the
+    account over)."""
     changes = {
         name: value
         for name, value in {
@@ -63,6 +68,8 @@ def user_update(
     if not changes:
         return user
     if "email" in changes:
+        if not user.check_password(current_password or ""):
+            raise ValidationError({"current_password": EMAIL_NEEDS_PASSWORD})
         _ensure_email_free(changes["email"], exclude=user)
     for name, value in changes.items():
         setattr(user, name, value)
@@ -76,6 +83,9 @@ def user_update(
 
 
 def user_change_password(*, user: User, old_password: str, new_password: str) -> User:
+    """Every session and API token issued before ends: Django checks a session's
+    copy of the password hash, and tokens carry a digest of it (CHECK_REVOKE_TOKEN).
+    A caller that wants to stay logged in updates its own session."""
     if not user.check_password(old_password):
         raise ValidationError(
             {"old_password": "Your current password was entered incorrectly."}

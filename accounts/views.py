@@ -1,12 +1,54 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import DeleteAccountForm, ProfileForm, SignupForm
+from accounts import devices
+from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, SignupForm
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; the browser it succeeds in is known to the account from
+    then on, so strangers' failed logins cannot pause it (accounts/login_limits.py)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        devices.remember(self.request, response, form.get_user())
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page. A new password makes every browser a stranger to the account
+    (accounts/devices.py), except this one, which knows the new password."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        devices.remember(self.request, response, form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page; the browser that sets the new password knows it."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        devices.remember(self.request, response, form.user)
+        return response
 
 
 @sensitive_post_parameters("password")
@@ -20,7 +62,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to Proofsheet! Your account is ready.")
-            return redirect("galleries:dashboard")
+            response = redirect("galleries:dashboard")
+            devices.remember(request, response, user)
+            return response
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -199,24 +199,28 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 GB = 1024**3  # binary, as filesizeformat shows sizes
 DEFAULT_STORAGE_QUOTA = env.int("DEFAULT_STORAGE_QUOTA_GB", default=20) * GB
 
-# Brute-force protection (django-axes): too many failed logins for one account or from
-# one address refuse further attempts for a while, with HTTP 429.
+# Brute-force protection (django-axes): failed logins pause logging in for a while,
+# with HTTP 429. Counted per account and address, per account for browsers it does
+# not know, per address across accounts, and per known browser: accounts/login_limits.py.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_HANDLER = "accounts.login_limits.LoginLimitHandler"
+AXES_USERNAME_CALLABLE = "accounts.login_limits.login_key"
 AXES_USERNAME_FORM_FIELD = "username"
+# The handler counts; axes uses this only to describe an attempt in its logs.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# A browser that logged in to an account is trusted to keep trying for this long
+# after its last login, while strangers' failures pause the account (accounts/devices.py).
+LOGIN_DEVICE_TRUST = timedelta(days=env.int("LOGIN_DEVICE_TRUST_DAYS", default=180))
 # Behind N reverse proxies the client address is the Nth from the right in
 # X-Forwarded-For; with none, the socket's address is the only one to trust.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+AXES_CLIENT_IP_CALLABLE = "accounts.login_limits.client_address"
 
 # --- Security -----------------------------------------------------------------------
 
@@ -291,7 +295,7 @@ CELERY_TIMEZONE = "UTC"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.api.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -310,6 +314,9 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
+    # Tokens carry a digest of the password hash: a new password (from any door)
+    # ends every access and refresh token issued before it.
+    "CHECK_REVOKE_TOKEN": True,
     "SIGNING_KEY": SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
 }

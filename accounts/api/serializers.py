@@ -1,7 +1,13 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.fields import get_error_detail
+from rest_framework_simplejwt import serializers as jwt_serializers
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from accounts.login_limits import forget_successful_login
 from accounts.models import User
 
 
@@ -12,6 +18,12 @@ def raise_as_drf(error: DjangoValidationError):
 
 class UserSerializer(serializers.ModelSerializer):
     storage_available = serializers.IntegerField(read_only=True)
+    current_password = serializers.CharField(
+        write_only=True,
+        required=False,
+        style={"input_type": "password"},
+        help_text="Your password: needed to change your email address.",
+    )
 
     class Meta:
         model = User
@@ -24,6 +36,7 @@ class UserSerializer(serializers.ModelSerializer):
             "storage_used",
             "storage_available",
             "date_joined",
+            "current_password",
         ]
         read_only_fields = ["id", "storage_quota", "storage_used", "date_joined"]
         # Uniqueness is the service's rule (case-insensitive, one message everywhere).
@@ -39,8 +52,10 @@ class RegisterSerializer(serializers.Serializer):
 
 class TokenErrorItemSerializer(serializers.Serializer):
     code = serializers.CharField(
-        help_text='"no_active_account" (wrong email or password), "token_not_valid"'
-        ' (a refresh token expired, blacklisted or malformed), "throttled" (locked out).'
+        help_text='"no_active_account" (wrong email or password; or the refresh'
+        ' token\'s account was deleted or disabled), "token_not_valid" (a refresh'
+        " token expired, blacklisted, malformed or older than the account's"
+        ' password), "throttled" (locked out).'
     )
     detail = serializers.CharField()
     attr = serializers.CharField(allow_null=True)
@@ -74,3 +89,32 @@ class LogoutSerializer(serializers.Serializer):
 
 class AccountDeleteSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True)
+
+
+class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
+    def validate(self, attrs):
+        data = super().validate(attrs)
+        # As a page login does: this client's failed attempts are forgotten.
+        forget_successful_login(self.context["request"], self.user)
+        return data
+
+
+class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
+    def validate(self, attrs):
+        # simplejwt's own fails (500) when the token's account is gone, and does not
+        # look at the password digest the token carries (CHECK_REVOKE_TOKEN).
+        token = self.token_class(attrs["refresh"])
+        user_id = token.payload.get(jwt_settings.USER_ID_CLAIM)
+        try:
+            user = User.objects.filter(**{jwt_settings.USER_ID_FIELD: user_id}).first()
+        except (TypeError, ValueError):
+            user = None
+        if user is None or not jwt_settings.USER_AUTHENTICATION_RULE(user):
+            raise AuthenticationFailed(
+                self.error_messages["no_active_account"], "no_active_account"
+            )
+        if token.payload.get(jwt_settings.REVOKE_TOKEN_CLAIM) != (
+            get_md5_hash_password(user.password)
+        ):
+            raise InvalidToken("The password was changed since this token was issued.")
+        return super().validate(attrs)

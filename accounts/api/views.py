@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,9 +25,13 @@ TOKEN_ERRORS = {401: serializers.TokenErrorSerializer}
 class TokenRefreshView(JWTRefreshView):
     """Exchange a refresh token for a new pair (the old refresh token is spent)."""
 
+    serializer_class = serializers.TokenRefreshSerializer
+
 
 class TokenObtainView(TokenObtainPairView):
     """Exchange email and password for an access and a refresh token."""
+
+    serializer_class = serializers.TokenObtainPairSerializer
 
     @extend_schema(
         responses={
@@ -107,6 +113,10 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 class PasswordChangeView(APIView):
+    """Change your password. Every refresh and access token issued before, this
+    caller's too, stops working: log in again with the new password. A browser
+    session making the call stays logged in; every other session ends."""
+
     @extend_schema(request=serializers.PasswordChangeSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
         payload = serializers.PasswordChangeSerializer(data=request.data)
@@ -119,6 +129,8 @@ class PasswordChangeView(APIView):
                     {"new_password": error.message_dict["password"]}
                 )
             serializers.raise_as_drf(error)
+        if isinstance(request.successful_authenticator, SessionAuthentication):
+            update_session_auth_hash(request, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

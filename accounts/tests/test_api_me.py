@@ -30,11 +30,41 @@ def test_me_cannot_raise_its_own_quota_or_usage(owner_api, owner):
     assert owner.storage_quota < 10**15
 
 
-def test_me_refuses_an_email_someone_else_has(owner_api, stranger):
-    response = owner_api.patch(ME, {"email": stranger.email}, format="json")
+def test_me_refuses_an_email_someone_else_has(owner_api, stranger, password):
+    response = owner_api.patch(
+        ME, {"email": stranger.email, "current_password": password}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "email"
+
+
+def test_me_changes_the_email_with_the_current_password(owner_api, owner, password):
+    response = owner_api.patch(
+        ME, {"email": "o@north.test", "current_password": password}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["email"] == "o@north.test"
+    assert "current_password" not in response.json()
+    owner.refresh_from_db()
+    assert owner.email == "o@north.test"
+
+
+@pytest.mark.parametrize("extra", [{}, {"current_password": "not it"}])
+def test_me_refuses_to_change_the_email_without_the_current_password(
+    owner_api, owner, extra
+):
+    response = owner_api.patch(
+        ME,
+        {"email": "thief@elsewhere.test", "studio_name": "X", **extra},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert [e["attr"] for e in response.json()["errors"]] == ["current_password"]
+    owner.refresh_from_db()
+    assert (owner.email, owner.studio_name) == ("olivia@studio.test", "Olivia Studio")
 
 
 def test_me_works_with_the_session_cookie_for_the_browsable_api(owner_client):
