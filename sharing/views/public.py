@@ -401,11 +401,22 @@ def unlock(request: HttpRequest, token: str) -> HttpResponse:
     next_url = safe_next(request, link)
     if access.is_unlocked(request, link):
         return redirect(next_url)
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
         try:
             if access.unlock(request, link, request.POST.get("password", "")):
                 return redirect(next_url)
+            error, status = "That password is not right. Check it and try again.", 400
+        except access.PleaseWait as busy:
+            # Not this guest's doing: the form again, with how long to wait.
+            response = render(
+                request,
+                "sharing/public/unlock.html",
+                _unlock_context(link, next_url, str(busy)),
+                status=429,
+            )
+            response["Retry-After"] = str(busy.retry_after)
+            return response
         except access.TooManyAttempts as refused:
             response = render(
                 request,
@@ -415,12 +426,11 @@ def unlock(request: HttpRequest, token: str) -> HttpResponse:
             )
             response["Retry-After"] = str(refused.retry_after)
             return response
-        error = "That password is not right. Check it and try again."
     return render(
         request,
         "sharing/public/unlock.html",
         _unlock_context(link, next_url, error),
-        status=400 if error else 200,
+        status=status,
     )
 
 
