@@ -32,6 +32,8 @@ PASSWORD_WINDOW = password_attempts.BROWSER_WINDOW
 SESSION_KEY = "share_unlocks"
 # A random id that tells this browser's wrong tries from other browsers' at its address.
 BROWSER_KEY = "share_browser"
+# Links this browser has just unlocked and not yet opened a page of.
+ARRIVALS_KEY = "share_arrivals"
 # Apps without cookies send the unlock as a header instead (see `access_token`).
 ACCESS_HEADER = "X-Share-Access"
 ACCESS_TOKEN_MAX_AGE = 30 * 24 * 3600
@@ -122,7 +124,34 @@ def unlock(request, link: ShareLink, password: str) -> bool:
     unlocks = request.session.get(SESSION_KEY, {})
     unlocks[str(link.id)] = unlock_key(link)
     request.session[SESSION_KEY] = unlocks
+    # The page the gate sends the visitor on to is where their visit lands, though
+    # its referrer is the gate, a page of the link (see `arrived_through_gate`).
+    arrivals = request.session.get(ARRIVALS_KEY, [])
+    if str(link.id) not in arrivals:
+        request.session[ARRIVALS_KEY] = [*arrivals, str(link.id)]
     return True
+
+
+def arrived_through_gate(request, link: ShareLink) -> bool:
+    """True once, for the first page this browser asks for after unlocking the link."""
+    session = getattr(request, "session", None)
+    if session is None or not session.get(ARRIVALS_KEY):
+        return False
+    arrivals = session[ARRIVALS_KEY]
+    if str(link.id) not in arrivals:
+        return False
+    session[ARRIVALS_KEY] = [held for held in arrivals if held != str(link.id)]
+    return True
+
+
+def visitor_browser(request, link: ShareLink) -> str | None:
+    """Who a password link's visitor is for counting visitors: the browser that
+    unlocked it (its random id), so two guests on one address with the same phone are
+    two visitors. None for open links, whose visitors often have no session."""
+    if not link.has_password:
+        return None
+    session = getattr(request, "session", None)
+    return session.get(BROWSER_KEY) if session is not None else None
 
 
 # --- Apps: a signed access token in a header --------------------------------------------

@@ -113,6 +113,7 @@ class SharedGalleryView(ShareAPIView):
             link,
             address=access.client_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            browser=access.visitor_browser(request, link),
         )
         ready = Q(photos__status=Photo.Status.READY)
         context = {

@@ -246,11 +246,15 @@ def _is_landing(request: HttpRequest, link: ShareLink) -> bool:
 
 
 def _count_view(request: HttpRequest, link: ShareLink) -> None:
-    if _is_landing(request, link) and not access.is_owner(request, link):
+    # The first page after the password gate is a landing though the gate referred
+    # to it; its reloads, still referred by the gate, are not.
+    arrived = access.arrived_through_gate(request, link)
+    if (arrived or _is_landing(request, link)) and not access.is_owner(request, link):
         analytics.record_view(
             link,
             address=access.client_address(request),
             user_agent=request.headers.get("User-Agent", "")[:500],
+            browser=access.visitor_browser(request, link),
         )
 
 
