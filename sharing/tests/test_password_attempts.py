@@ -324,3 +324,20 @@ def test_two_web_processes_on_redis_count_the_same_tries(locked_link, monkeypatc
     )
 
     assert _lockout_across(locked_link, switch).status_code == 429
+
+
+def test_a_deployment_whose_cache_is_per_process_is_warned(settings):
+    from sharing.checks import shared_cache_for_password_limits
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    assert [w.id for w in shared_cache_for_password_limits()] == ["sharing.W001"]
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://cache.internal:6379/0",
+        }
+    }
+    assert shared_cache_for_password_limits() == []
