@@ -93,13 +93,6 @@ def check_link_password(
     )
 
 
-def browser_id(request) -> str:
-    """This browser's own id for counting its wrong tries, kept in its session."""
-    if BROWSER_KEY not in request.session:
-        request.session[BROWSER_KEY] = secrets.token_urlsafe(16)
-    return request.session[BROWSER_KEY]
-
-
 # --- Browser sessions -------------------------------------------------------------------
 
 
@@ -116,9 +109,15 @@ def is_unlocked(request, link: ShareLink) -> bool:
 
 def unlock(request, link: ShareLink, password: str) -> bool:
     """Check a visitor's password; if right, the browser session stays unlocked."""
+    held = request.session.get(BROWSER_KEY)
+    browser = held or secrets.token_urlsafe(16)
+    # Raises, unchecked, for a try that must wait: nothing is stored for it then, so
+    # a flood of cookie-less tries leaves no session behind.
     right = check_link_password(
-        link, password, browser=browser_id(request), address=client_address(request)
+        link, password, browser=browser, address=client_address(request)
     )
+    if not held:
+        request.session[BROWSER_KEY] = browser
     if not right:
         return False
     unlocks = request.session.get(SESSION_KEY, {})

@@ -193,6 +193,22 @@ def test_the_api_paces_a_guesser_exactly_as_the_password_page_does(locked_link, 
     )
 
 
+def test_a_flood_of_cookie_less_tries_waiting_their_turn_stores_no_sessions(
+    locked_link,
+):
+    from django.contrib.sessions.models import Session
+
+    for _ in range(ADDRESS_PACE.free + 1):
+        guest().post(unlock_url(locked_link), {"password": "guess"})
+    sessions = Session.objects.count()
+
+    for _ in range(20):
+        response = guest().post(unlock_url(locked_link), {"password": "guess"})
+        assert response.status_code == 429
+
+    assert Session.objects.count() == sessions
+
+
 def _guesses_in_a_day(link, clock, address_of) -> int:
     """Tries a tireless guesser gets checked in 24 hours, a fresh browser each time,
     coming back exactly when told."""
