@@ -84,7 +84,10 @@ def check_link_password(
     link: ShareLink, password: str, *, browser: str, address: str
 ) -> bool:
     """True if right; wrong tries are counted, and a try may be refused unchecked
-    (`TooManyAttempts`, `PleaseWait`) as `sharing.password_attempts` explains."""
+    (`TooManyAttempts`, `PleaseWait`) as `sharing.password_attempts` explains. An
+    empty password is never right and tells a guesser nothing: it costs no try."""
+    if not password:
+        return False
     return password_attempts.attempt(
         link,
         browser=browser,

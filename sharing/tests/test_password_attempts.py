@@ -143,6 +143,19 @@ def test_a_guests_right_password_does_not_refill_a_guessers_budget(locked_link, 
     assert response.status_code == 429
 
 
+def test_sending_the_form_empty_costs_a_guest_no_try(locked_link):
+    browser = guest()
+    for _ in range(access.PASSWORD_ATTEMPTS + 5):
+        response = browser.post(unlock_url(locked_link), {"password": ""})
+        assert response.status_code == 400
+        assert "That password is not right" in response.content.decode()
+
+    assert (
+        browser.post(unlock_url(locked_link), {"password": LINK_PASSWORD}).status_code
+        == 302
+    )
+
+
 # --- A guesser that drops its cookie on every try ---------------------------------------
 
 
