@@ -4,22 +4,36 @@
 - An expired link is `LinkExpired` (pages answer 410 with a friendly page).
 - A password link must be unlocked; the unlock is a key derived from the link's
   password hash, so changing or removing the password ends every old unlock.
-- Wrong passwords are limited per link and address (`TooManyAttempts`, HTTP 429).
+- Wrong passwords are slowed down per browser, address and link without ever locking
+  a shared address out (`sharing.password_attempts`: `TooManyAttempts` for a browser
+  that made too many, `PleaseWait` while its address or link takes turns; both 429).
+
+Pages (`sharing.views`) and the API (`sharing.api`) both call `unlock` and
+`is_unlocked`, so the rules are the same for both.
 """
+
+import secrets
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from galleries.models import Photo
+from sharing import password_attempts
 from sharing.models import ShareLink
+from sharing.password_attempts import PleaseWait as PleaseWait
+from sharing.password_attempts import TooManyAttempts as TooManyAttempts
 
-PASSWORD_ATTEMPTS = 10
-PASSWORD_WINDOW = 15 * 60
+# Wrong tries one browser may make before it alone waits PASSWORD_WINDOW seconds.
+PASSWORD_ATTEMPTS = password_attempts.BROWSER_FAILURES
+PASSWORD_WINDOW = password_attempts.BROWSER_WINDOW
 SESSION_KEY = "share_unlocks"
+# A random id that tells this browser's wrong tries from other browsers' at its address.
+BROWSER_KEY = "share_browser"
+# Links this browser has just unlocked and not yet opened a page of.
+ARRIVALS_KEY = "share_arrivals"
 # Apps without cookies send the unlock as a header instead (see `access_token`).
 ACCESS_HEADER = "X-Share-Access"
 ACCESS_TOKEN_MAX_AGE = 30 * 24 * 3600
@@ -30,14 +44,6 @@ class LinkExpired(Exception):
     def __init__(self, link: ShareLink):
         super().__init__("This gallery has expired.")
         self.link = link
-
-
-class TooManyAttempts(Exception):
-    def __init__(self, retry_after: int = PASSWORD_WINDOW):
-        super().__init__(
-            "Too many wrong passwords. Please wait 15 minutes and try again."
-        )
-        self.retry_after = retry_after
 
 
 def get_link(token: str) -> ShareLink:
@@ -74,24 +80,20 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _attempts_key(link: ShareLink, address: str) -> str:
-    return f"sharing:pw:{link.id}:{address}"
-
-
-def check_link_password(link: ShareLink, password: str, address: str) -> bool:
-    """True if right; counts wrong tries and refuses after too many."""
-    key = _attempts_key(link, address)
-    if cache.get(key, 0) >= PASSWORD_ATTEMPTS:
-        raise TooManyAttempts()
-    if link.password and check_password(password, link.password):
-        cache.delete(key)
-        return True
-    cache.add(key, 0, PASSWORD_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, PASSWORD_WINDOW)
-    return False
+def check_link_password(
+    link: ShareLink, password: str, *, browser: str, address: str
+) -> bool:
+    """True if right; wrong tries are counted, and a try may be refused unchecked
+    (`TooManyAttempts`, `PleaseWait`) as `sharing.password_attempts` explains. An
+    empty password is never right and tells a guesser nothing: it costs no try."""
+    if not password:
+        return False
+    return password_attempts.attempt(
+        link,
+        browser=browser,
+        address=address,
+        check=lambda: bool(link.password) and check_password(password, link.password),
+    )
 
 
 # --- Browser sessions -------------------------------------------------------------------
@@ -110,12 +112,48 @@ def is_unlocked(request, link: ShareLink) -> bool:
 
 def unlock(request, link: ShareLink, password: str) -> bool:
     """Check a visitor's password; if right, the browser session stays unlocked."""
-    if not check_link_password(link, password, client_address(request)):
+    held = request.session.get(BROWSER_KEY)
+    browser = held or secrets.token_urlsafe(16)
+    # Raises, unchecked, for a try that must wait: nothing is stored for it then, so
+    # a flood of cookie-less tries leaves no session behind.
+    right = check_link_password(
+        link, password, browser=browser, address=client_address(request)
+    )
+    if not held:
+        request.session[BROWSER_KEY] = browser
+    if not right:
         return False
     unlocks = request.session.get(SESSION_KEY, {})
     unlocks[str(link.id)] = unlock_key(link)
     request.session[SESSION_KEY] = unlocks
+    # The page the gate sends the visitor on to is where their visit lands, though
+    # its referrer is the gate, a page of the link (see `arrived_through_gate`).
+    arrivals = request.session.get(ARRIVALS_KEY, [])
+    if str(link.id) not in arrivals:
+        request.session[ARRIVALS_KEY] = [*arrivals, str(link.id)]
     return True
+
+
+def arrived_through_gate(request, link: ShareLink) -> bool:
+    """True once, for the first page this browser asks for after unlocking the link."""
+    session = getattr(request, "session", None)
+    if session is None or not session.get(ARRIVALS_KEY):
+        return False
+    arrivals = session[ARRIVALS_KEY]
+    if str(link.id) not in arrivals:
+        return False
+    session[ARRIVALS_KEY] = [held for held in arrivals if held != str(link.id)]
+    return True
+
+
+def visitor_browser(request, link: ShareLink) -> str | None:
+    """Who a password link's visitor is for counting visitors: the browser that
+    unlocked it (its random id), so two guests on one address with the same phone are
+    two visitors. None for open links, whose visitors often have no session."""
+    if not link.has_password:
+        return None
+    session = getattr(request, "session", None)
+    return session.get(BROWSER_KEY) if session is not None else None
 
 
 # --- Apps: a signed access token in a header --------------------------------------------

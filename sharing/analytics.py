@@ -72,12 +72,18 @@ def _salt(day: datetime.date) -> str:
 LAST_VISIT_PRECISION = datetime.timedelta(minutes=1)
 
 
-def record_view(link: ShareLink, *, address: str, user_agent: str) -> None:
-    """A visitor opened the gallery: a view, and a visitor if new today."""
+def record_view(
+    link: ShareLink, *, address: str, user_agent: str, browser: str | None = None
+) -> None:
+    """A visitor opened the gallery: a view, and a visitor if new today.
+
+    A visitor is their address and browser's user agent, or, where the caller knows
+    it, `browser`: a random id of the browser's own (a password link's visitors each
+    hold one from unlocking), which tells apart guests who share an address and a
+    phone model. Either way only its salted hash is stored."""
     day = today()
-    digest = hashlib.sha256(
-        f"{_salt(day)}|{link.id}|{address}|{user_agent}".encode()
-    ).hexdigest()
+    who = f"browser:{browser}" if browser else f"{address}|{user_agent}"
+    digest = hashlib.sha256(f"{_salt(day)}|{link.id}|{who}".encode()).hexdigest()
     # Most views are from visitors seen before today: one read tells, no failed insert.
     new_visitor = False
     if not Visitor.objects.filter(link=link, day=day, digest=digest).exists():

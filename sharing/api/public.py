@@ -113,6 +113,7 @@ class SharedGalleryView(ShareAPIView):
             link,
             address=access.client_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            browser=access.visitor_browser(request, link),
         )
         ready = Q(photos__status=Photo.Status.READY)
         context = {
@@ -136,8 +137,12 @@ class UnlockView(ShareAPIView):
     @extend_schema(
         summary="Unlock a password-protected link",
         description="Answers an access token for the X-Share-Access header, and "
-        "unlocks this browser session too. Wrong passwords are limited per link and "
-        "address: after 10 in 15 minutes, 429.",
+        "unlocks this browser session too. Wrong passwords are slowed down as on the "
+        "gallery's password page: a client that keeps its session cookie may make 10 "
+        "wrong tries in 15 minutes, then waits 15 minutes (429); once an address has "
+        "made 30 wrong tries in a day, or the link 300, tries take turns, and one "
+        "that comes early is answered 429 unchecked with Retry-After (seconds, at "
+        "most 5 minutes). Other visitors at the same address are never locked out.",
         parameters=[TOKEN],
         request=s.UnlockSerializer,
         responses={200: s.UnlockResponseSerializer, 410: s.LinkGoneError},

@@ -18,6 +18,7 @@ from galleries.filestore import url_window, warm_urls
 from galleries.models import GallerySet, Photo
 from sharing import access, analytics, pictures
 from sharing.models import ShareLink
+from sharing.tile_cache import TileCache
 from sharing.tiles import tile_html
 from sharing.views.favourites import favourites_state
 from sharing.views.gate import expired_response, link_url, safe_next, visitor_view
@@ -148,8 +149,8 @@ class TileKey(NamedTuple):
     url_window: int
 
 
-_rendered_tiles: dict[TileKey, str] = {}
 TILES_KEPT = 20_000
+rendered_tiles = TileCache(TILES_KEPT)
 
 
 def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
@@ -176,19 +177,23 @@ def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
         )
         for number, photo in enumerate(listing.photos, start=1)
     ]
+    # The page is drawn from what this look-up found and what is rendered below:
+    # keeping the new tiles may evict others, kept ones of this very page included.
+    tiles = rendered_tiles.get_many(keys)
     missing = [
         (key, photo)
         for key, photo in zip(keys, listing.photos, strict=True)
-        if key not in _rendered_tiles
+        if key not in tiles
     ]
     if missing:
-        _render_tiles(link, listing, favourites, missing)
-    return [_rendered_tiles[key] for key in keys]
+        drawn = _render_tiles(link, listing, missing)
+        rendered_tiles.put_many(drawn)
+        tiles.update(drawn)
+    return [tiles[key] for key in keys]
 
 
-def _render_tiles(
-    link: ShareLink, listing: Listing, favourites: dict, missing: list
-) -> None:
+def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
+    """The HTML of each (key, photo) in `missing`, by key."""
     # Reversed once, not once per photo.
     photo_base = reverse("sharing:photo", args=[link.token, ANY_PHOTO]).removesuffix(
         f"/{ANY_PHOTO}/"
@@ -206,8 +211,7 @@ def _render_tiles(
         photo.renditions = heavy[photo.pk]["renditions"]
         photo.placeholder = heavy[photo.pk]["placeholder"]
     warm_urls(photo for _, photo in missing)
-    if len(_rendered_tiles) + len(missing) > TILES_KEPT:
-        _rendered_tiles.clear()
+    drawn = {}
     for key, photo in missing:
         tile = {
             "photo": photo,
@@ -220,9 +224,8 @@ def _render_tiles(
             "lightbox": pictures.lightbox_srcset(photo),
             "hearted": key.hearted,
         }
-        _rendered_tiles[key] = tile_html(
-            tile, total=key.total, favourites=key.favourites
-        )
+        drawn[key] = tile_html(tile, total=key.total, favourites=key.favourites)
+    return drawn
 
 
 def _cover(link: ShareLink, listing: Listing) -> Photo | None:
@@ -243,11 +246,15 @@ def _is_landing(request: HttpRequest, link: ShareLink) -> bool:
 
 
 def _count_view(request: HttpRequest, link: ShareLink) -> None:
-    if _is_landing(request, link) and not access.is_owner(request, link):
+    # The first page after the password gate is a landing though the gate referred
+    # to it; its reloads, still referred by the gate, are not.
+    arrived = access.arrived_through_gate(request, link)
+    if (arrived or _is_landing(request, link)) and not access.is_owner(request, link):
         analytics.record_view(
             link,
             address=access.client_address(request),
             user_agent=request.headers.get("User-Agent", "")[:500],
+            browser=access.visitor_browser(request, link),
         )
 
 
@@ -398,11 +405,22 @@ def unlock(request: HttpRequest, token: str) -> HttpResponse:
     next_url = safe_next(request, link)
     if access.is_unlocked(request, link):
         return redirect(next_url)
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
         try:
             if access.unlock(request, link, request.POST.get("password", "")):
                 return redirect(next_url)
+            error, status = "That password is not right. Check it and try again.", 400
+        except access.PleaseWait as busy:
+            # Not this guest's doing: the form again, with how long to wait.
+            response = render(
+                request,
+                "sharing/public/unlock.html",
+                _unlock_context(link, next_url, str(busy)),
+                status=429,
+            )
+            response["Retry-After"] = str(busy.retry_after)
+            return response
         except access.TooManyAttempts as refused:
             response = render(
                 request,
@@ -412,12 +430,11 @@ def unlock(request: HttpRequest, token: str) -> HttpResponse:
             )
             response["Retry-After"] = str(refused.retry_after)
             return response
-        error = "That password is not right. Check it and try again."
     return render(
         request,
         "sharing/public/unlock.html",
         _unlock_context(link, next_url, error),
-        status=400 if error else 200,
+        status=status,
     )
 
 
