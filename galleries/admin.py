@@ -119,7 +119,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "error",
         "width",
         "height",
-        "taken_at",
+        "taken",
         "camera",
         "lens",
         "renditions",

@@ -112,3 +112,18 @@ def test_existing_times_become_the_wall_clock_of_the_site_zone(gallery, settings
     old.refresh_from_db()
     assert old.taken_at == datetime.datetime(2024, 6, 1, 14, 3, tzinfo=paris)
     assert old.taken_at.astimezone(UTC).hour == 12
+
+
+def test_the_admin_shows_the_time_as_shot_in_any_server_zone(client, gallery, settings):
+    from accounts.tests.factories import UserFactory
+
+    photo = ReadyPhotoFactory(gallery=gallery)
+    photo.set_taken(datetime.datetime(2024, 6, 1, 14, 3))
+    photo.save(update_fields=["taken_at", "taken_offset"])
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    settings.TIME_ZONE = "America/Los_Angeles"
+    with timezone.override("America/Los_Angeles"):
+        page = client.get(reverse("admin:galleries_photo_change", args=[photo.pk]))
+
+    assert page.status_code == 200
+    assert "14:03" in page.content.decode()

@@ -5,6 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from galleries.api.serializers import TakenAtField
 from galleries.filestore import rendition_urls
 from galleries.models import GallerySet, Photo
 from sharing import access
@@ -251,6 +252,7 @@ class SharedDownloadsSerializer(serializers.Serializer):
 class SharedPhotoSerializer(serializers.ModelSerializer):
     set = serializers.UUIDField(source="photo_set_id", read_only=True)
     filename = serializers.CharField(source="original_filename", read_only=True)
+    taken_at = TakenAtField()
     aspect_ratio = serializers.FloatField(
         read_only=True, help_text="Width / height, for laying out the grid."
     )

@@ -705,3 +705,17 @@ def test_a_list_started_without_an_email_answers_an_empty_email_as_documented(
     schemas = schema["components"]["schemas"]
     for name in ("SharedFavouriteList", "FavouriteList", "FavouriteListDetail"):
         assert "format" not in schemas[name]["properties"]["email"], name
+
+
+def test_an_app_sees_when_a_photo_was_shot_as_the_camera_read_it(
+    app, link, gallery, settings
+):
+    photo = gallery.photos.order_by("position").first()
+    photo.set_taken(datetime.datetime(2024, 6, 1, 14, 3))  # no zone in EXIF
+    photo.save(update_fields=["taken_at", "taken_offset"])
+    settings.TIME_ZONE = "America/Los_Angeles"
+    with timezone.override("America/Los_Angeles"):
+        results = app.get(_url("share-photo-list", link.token)).json()["results"]
+
+    taken = {p["id"]: p["taken_at"] for p in results}
+    assert taken[str(photo.pk)] == "2024-06-01T14:03:00"
