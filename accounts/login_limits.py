@@ -22,12 +22,9 @@ for the photographer's own browser. A successful login forgets the failures of t
 or client on its account; a new password forgets all the account's failures.
 """
 
-import ipaddress
-
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.dispatch import receiver
@@ -35,6 +32,8 @@ from django.http import HttpRequest
 
 from accounts import devices
 from accounts.signals import password_changed
+from config.client_address import address_group
+from config.client_address import client_address as request_address
 
 # Failures in a browser the account knows are recorded under "device:<user>:<device>";
 # no email address can look like that (":" is not allowed), nor like "unknown:...".
@@ -48,30 +47,8 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """AXES_CLIENT_IP_CALLABLE: where a login attempt comes from.
-
-    Behind N trusted proxies, the Nth address from the right in X-Forwarded-For
-    (the ones further left are whatever the client claimed); with none, the socket's.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return None
-    if ip.version == 6 and ip.ipv4_mapped:
-        return str(ip.ipv4_mapped)
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
-    return str(ip)
+    """AXES_CLIENT_IP_CALLABLE: the address group a login attempt comes from."""
+    return address_group(request_address(request))
 
 
 def _identifier(request: HttpRequest, credentials: dict | None) -> str:

@@ -14,12 +14,12 @@ Pages (`sharing.views`) and the API (`sharing.api`) both call `unlock` and
 
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core import signing
 from django.http import Http404
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from config.client_address import client_address as client_address
 from galleries.models import Photo
 from sharing import password_attempts
 from sharing.models import ShareLink
@@ -64,20 +64,6 @@ def get_link(token: str) -> ShareLink:
 def unlock_key(link: ShareLink) -> str:
     """What a visitor holds once unlocked; it changes whenever the password does."""
     return salted_hmac("sharing.unlock", f"{link.id}:{link.password}").hexdigest()
-
-
-def client_address(request) -> str:
-    """The visitor's address, trusting only as many proxies as we are told sit in front."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def check_link_password(

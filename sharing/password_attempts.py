@@ -33,12 +33,13 @@ free budget, and otherwise at the address's next turn: seconds while the address
 seen a few dozen wrong tries, at most 5 minutes while it is being used for guessing.
 """
 
-import ipaddress
 import math
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+from config.client_address import address_group
 
 
 @dataclass(frozen=True)
@@ -94,24 +95,11 @@ class PleaseWait(TooManyAttempts):
         )
 
 
-def address_group(address: str) -> str:
-    """What an address's budget is kept under: the address, or its IPv6 /64."""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped:
-            return str(parsed.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return str(parsed)
-
-
 def _keys(link_id, browser: str, address: str) -> tuple[str, str, str]:
     prefix = f"sharing:pw:{link_id}"
     return (
         f"{prefix}:browser:{browser}",
-        f"{prefix}:address:{address_group(address)}",
+        f"{prefix}:address:{address_group(address) or address}",
         f"{prefix}:link",
     )
 
@@ -138,11 +126,21 @@ def attempt(link, *, browser: str, address: str, check) -> bool:
 
 
 def _take_turn(key: str, wait: int) -> None:
-    """One try per `wait` seconds for whatever `key` counts, across every process."""
+    """One try per `wait` seconds for whatever `key` counts, across every process.
+
+    The turn's key expires on the cache's clock, which need not be ours (another
+    machine's Redis), so a turn whose time has come is claimed even while its key
+    lingers; `add` on a key named after the stale turn lets only one process claim it."""
     now = time.time()
-    if cache.add(f"{key}:turn", now + wait, wait):
+    turn_key = f"{key}:turn"
+    if cache.add(turn_key, now + wait, wait):
         return
-    next_turn = cache.get(f"{key}:turn") or now + 1
+    next_turn = cache.get(turn_key)
+    if next_turn is None or next_turn <= now:
+        if cache.add(f"{turn_key}:{next_turn}", 1, wait):
+            cache.set(turn_key, now + wait, wait)
+            return
+        next_turn = now + wait
     raise PleaseWait(retry_after=max(1, math.ceil(next_turn - now)))
 
 

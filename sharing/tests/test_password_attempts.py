@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from config.client_address import address_group
 from sharing import access, password_attempts, services
 from sharing.password_attempts import ADDRESS_PACE, LINK_PACE, PleaseWait
 from sharing.tests.conftest import LINK_PASSWORD
@@ -284,12 +285,12 @@ def test_the_waits_double_up_to_their_longest():
 
 
 def test_an_address_is_counted_by_itself_or_its_ipv6_block():
-    group = password_attempts.address_group
+    group = address_group
     assert group("203.0.113.9") == "203.0.113.9"
     assert group("2001:db8:1:2::1") == group("2001:db8:1:2:ffff::9")
     assert group("2001:db8:1:2::1") != group("2001:db8:1:3::1")
     assert group("::ffff:203.0.113.9") == "203.0.113.9"
-    assert group("") == ""
+    assert group("") is None
 
 
 # --- Several web processes ----------------------------------------------------------------
