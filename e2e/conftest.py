@@ -7,6 +7,7 @@ on a free loopback port, and stops it at the end. With --base-url it uses that s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -44,6 +45,20 @@ CHROMIUM_ARGS = [
 
 #: Every browser context opened in the session, so a failure can photograph its pages.
 OPEN_CONTEXTS: list = []
+
+#: Content-Security-Policy violations seen since the last test ended: any fails it.
+CSP_VIOLATIONS: list[str] = []
+# Reported by each document from its first script on (an init script runs before the
+# page's own and is not subject to the page's policy).
+_WATCH_CSP = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__e2eCspViolation(
+    `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ` +
+    `${e.sourceFile || e.documentURI}:${e.lineNumber} (${e.sample || "no sample"})`
+  );
+}, true);
+"""
+_CSP_CONSOLE = re.compile(r"Content[ -]Security[ -]Policy", re.IGNORECASE)
 
 
 def pytest_addoption(parser):
@@ -206,6 +221,7 @@ def new_context(browser, base_url):
             base_url=base_url, accept_downloads=True, **options
         )
         context.set_default_timeout(15_000)
+        _watch_csp(context)
         made.append(context)
         OPEN_CONTEXTS.append(context)
         return context
@@ -214,6 +230,45 @@ def new_context(browser, base_url):
     for context in made:
         OPEN_CONTEXTS.remove(context)
         context.close()
+
+
+def _watch_csp(context) -> None:
+    """Record every CSP violation in the context's pages: events and console errors."""
+
+    def on_violation(source, text):
+        CSP_VIOLATIONS.append(f"{source['page'].url}: {text}")
+
+    def on_console(message):
+        if message.type == "error" and _CSP_CONSOLE.search(message.text):
+            CSP_VIOLATIONS.append(f"console on {message.page.url}: {message.text}")
+
+    context.expose_binding("__e2eCspViolation", on_violation)
+    context.add_init_script(_WATCH_CSP)
+    context.on("console", on_console)
+
+
+@pytest.fixture
+def csp_violations():
+    """The violations seen so far in this test (a test that provokes one clears it)."""
+    return CSP_VIOLATIONS
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    """Fail the test at teardown if any page broke the Content-Security-Policy."""
+    CSP_VIOLATIONS.clear()
+    yield
+    for context in OPEN_CONTEXTS:
+        for page in context.pages:
+            # A round trip delivers the reports still on their way (a closed or
+            # crashed page has none to deliver).
+            with contextlib.suppress(Exception):
+                page.evaluate("0")
+    seen, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    if seen:
+        pytest.fail(
+            "Content-Security-Policy violations:\n" + "\n".join(seen), pytrace=False
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)
