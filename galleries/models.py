@@ -133,6 +133,12 @@ class Photo(models.Model):
     original_filename = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField(help_text="Bytes of the original.")
     sha256 = models.CharField(max_length=64, blank=True)
+    # A ZIP's headers carry each file's CRC-32 ahead of its bytes, so an archive can be
+    # laid out, and any byte range of it sent, from the rows alone (sharing/zips.py).
+    # The web-size rendition keeps its own under renditions[...]["crc32"].
+    crc32 = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="CRC-32 of the original, once counted."
+    )
     mime_type = models.CharField(max_length=50, blank=True)
 
     status = models.CharField(
