@@ -104,6 +104,15 @@ class PhotoQuerySet(models.QuerySet):
         """What the owner's grid shows: everything but rejected uploads."""
         return self.exclude(status=Photo.Status.REJECTED)
 
+    def lacking_checksums(self) -> "PhotoQuerySet":
+        """Ready photos whose original, or web-size rendition, has no CRC-32 counted
+        yet (processed before the field was added): see `count_checksums`."""
+        return self.ready().filter(
+            Q(crc32=None, original__gt="")
+            | Q(**{f"renditions__{Photo.WEB_RENDITION}__has_key": "name"})
+            & ~Q(**{f"renditions__{Photo.WEB_RENDITION}__has_key": "crc32"})
+        )
+
     def needing_attention(self) -> "PhotoQuerySet":
         """Uploads that did not become photos: failed processing or refused files."""
         return self.filter(status__in=Photo.NEEDS_ATTENTION)
@@ -118,6 +127,9 @@ class Photo(models.Model):
         # The file was not a photo we accept: its bytes are gone, the row stays a
         # while so the uploader can read why.
         REJECTED = "rejected", "Rejected"
+
+    #: The rendition a web-size download serves: 2048 px JPEG, which every device opens.
+    WEB_RENDITION = "preview.jpeg"
 
     # What the photographer is asked to look at (see galleries/attention.py).
     NEEDS_ATTENTION = (Status.FAILED, Status.REJECTED)
