@@ -49,7 +49,7 @@ def _weak_match(tags: list[str], etag: str) -> bool:
     return any(tag == "*" or _opaque(tag)[1] == _opaque(etag)[1] for tag in tags)
 
 
-def parse_range(header: str, size: int) -> tuple[int, int] | None | bool:
+def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     """One "bytes=" range of a representation of `size` bytes, as [start, stop):
     None when the header is to be ignored (not bytes, not one range, not valid),
     False when it cannot be satisfied."""

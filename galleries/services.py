@@ -174,9 +174,14 @@ def photos_count_checksums(*, photos: Iterable[Photo]) -> list[Photo]:
         rows = Photo.objects.select_for_update().filter(pk__in=counted)
         for row in rows.only("id", "original", "size", "crc32", "renditions"):
             original, web = counted[row.pk]
-            if original and row.crc32 is None and original[:2] == (
-                row.original.name,
-                row.size,
+            if (
+                original
+                and row.crc32 is None
+                and original[:2]
+                == (
+                    row.original.name,
+                    row.size,
+                )
             ):
                 row.crc32 = original[2]
             rendition = row.renditions.get(Photo.WEB_RENDITION) or {}

@@ -115,7 +115,9 @@ def _central_header(member: Member, name: bytes, offset: int) -> bytes:
     extra = b""
     version = _VERSION_STORED
     if fields:
-        extra = struct.pack(f"<HH{len(fields)}Q", _ZIP64_EXTRA, 8 * len(fields), *fields)
+        extra = struct.pack(
+            f"<HH{len(fields)}Q", _ZIP64_EXTRA, 8 * len(fields), *fields
+        )
         version = _VERSION_ZIP64
     size32 = member.size if size32 is None else size32
     return (
