@@ -141,6 +141,15 @@ def photos_delete(*, gallery: Gallery, photo_ids: Sequence) -> int:
     return _delete_photos(photos, owner_id=gallery.owner_id)
 
 
+def _counted(photo_id, name: str, size) -> tuple[str, int, int] | None:
+    """(name, size, CRC-32) of a stored file, or None if it is missing."""
+    try:
+        return name, size, filestore.checksum(name)
+    except FileNotFoundError:
+        logger.warning("Photo %s: %s is missing from storage", photo_id, name)
+        return None
+
+
 def photos_count_checksums(*, photos: Iterable[Photo]) -> list[Photo]:
     """Count and keep the CRC-32 of each original and web-size rendition of these
     photos that has none yet; returns the photos, their fields filled in.
@@ -154,17 +163,12 @@ def photos_count_checksums(*, photos: Iterable[Photo]) -> list[Photo]:
     photos = list(photos)
     counted: dict = {}
     for photo in photos:
-        original = web = None
         rendition = photo.renditions.get(Photo.WEB_RENDITION) or {}
-        try:
-            if photo.crc32 is None and photo.original:
-                original = (photo.original.name, photo.size)
-                original += (filestore.checksum(photo.original.name),)
-            if rendition.get("name") and "crc32" not in rendition:
-                web = (rendition["name"], rendition.get("bytes"))
-                web += (filestore.checksum(rendition["name"]),)
-        except FileNotFoundError as missing:
-            logger.warning("Photo %s: %s is missing from storage", photo.pk, missing)
+        original = web = None
+        if photo.crc32 is None and photo.original:
+            original = _counted(photo.pk, photo.original.name, photo.size)
+        if rendition.get("name") and "crc32" not in rendition:
+            web = _counted(photo.pk, rendition["name"], rendition.get("bytes"))
         if original or web:
             counted[photo.pk] = (original, web)
     if not counted:
@@ -174,15 +178,8 @@ def photos_count_checksums(*, photos: Iterable[Photo]) -> list[Photo]:
         rows = Photo.objects.select_for_update().filter(pk__in=counted)
         for row in rows.only("id", "original", "size", "crc32", "renditions"):
             original, web = counted[row.pk]
-            if (
-                original
-                and row.crc32 is None
-                and original[:2]
-                == (
-                    row.original.name,
-                    row.size,
-                )
-            ):
+            same_original = original and original[:2] == (row.original.name, row.size)
+            if same_original and row.crc32 is None:
                 row.crc32 = original[2]
             rendition = row.renditions.get(Photo.WEB_RENDITION) or {}
             if (
