@@ -673,6 +673,33 @@ def test_an_original_downloads_with_its_own_name_and_exact_bytes(
     )
 
 
+def test_a_cut_photo_download_resumes_with_range_where_it_stopped(
+    client, originals_link, files
+):
+    photo = originals_link.visible_photos().first()
+    original = files[photo.original_filename][0]
+    location = client.get(_download_url(originals_link, photo, "original"))["Location"]
+    whole = client.get(location)
+    half = len(original) // 2
+
+    resumed = client.get(
+        location, headers={"Range": f"bytes={half}-", "If-Range": whole["ETag"]}
+    )
+    stale = client.get(
+        location, headers={"Range": f"bytes={half}-", "If-Range": '"old"'}
+    )
+
+    assert whole["Accept-Ranges"] == "bytes"
+    assert resumed.status_code == 206
+    assert (
+        resumed["Content-Range"] == f"bytes {half}-{len(original) - 1}/{len(original)}"
+    )
+    assert original[:half] + b"".join(resumed.streaming_content) == original
+    assert resumed["Content-Disposition"] == whole["Content-Disposition"]
+    assert stale.status_code == 200
+    assert b"".join(stale.streaming_content) == original
+
+
 def test_a_web_size_download_is_the_preview_named_after_the_original(
     client, link, gallery, ceremony
 ):
