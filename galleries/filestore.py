@@ -221,6 +221,90 @@ def _read_s3_chunks(name: str, chunk_size: int) -> Iterator[bytes]:
             response.close()
 
 
+def read_range(
+    name: str, start: int, length: int, *, size: int, chunk_size: int = CHUNK_SIZE
+) -> Iterator[bytes]:
+    """`length` bytes of a stored file from byte `start`, a chunk at a time, reading
+    only those bytes (a seek on the disk, a ranged GET on S3).
+
+    `size` is the file's size as recorded: a file that is not that size any more is
+    not the file the caller laid out, so it raises OSError rather than yield bytes
+    that would not fit. A missing file raises FileNotFoundError. Nothing is opened
+    until the first chunk is asked for.
+    """
+    if length <= 0:
+        return
+    if start < 0 or start + length > size:
+        raise ValueError(f"bytes {start}+{length} are not inside {size}")
+    if settings.USE_S3:
+        yield from _read_s3_range(name, start, length, size, chunk_size)
+        return
+    with default_storage.open(name, "rb") as handle:
+        actual = handle.seek(0, 2)
+        if actual != size:
+            raise OSError(f"{name} is {actual} bytes, not the {size} recorded")
+        handle.seek(start)
+        left = length
+        while left:
+            chunk = handle.read(min(chunk_size, left))
+            if not chunk:
+                raise OSError(f"{name} ended early")
+            left -= len(chunk)
+            yield chunk
+
+
+def _read_s3_range(
+    name: str, start: int, length: int, size: int, chunk_size: int
+) -> Iterator[bytes]:
+    # Range is not among a presigned URL's signed headers, so one URL serves any range.
+    client = default_storage.connection.meta.client
+    url = client.generate_presigned_url(
+        "get_object",
+        Params={"Bucket": default_storage.bucket_name, "Key": name},
+        ExpiresIn=600,
+    )
+    response = _s3_reader.request(
+        "GET",
+        url,
+        headers={"Range": f"bytes={start}-{start + length - 1}"},
+        preload_content=False,
+    )
+    finished = False
+    try:
+        if response.status == 404:
+            raise FileNotFoundError(name)
+        if response.status == 416:
+            raise OSError(f"{name} is shorter than the {size} bytes recorded")
+        if response.status != 206:
+            raise OSError(f"The bucket answered {response.status} for {name}")
+        # "bytes 0-99/12345": the object's whole size is after the slash.
+        total = response.headers.get("Content-Range", "").rpartition("/")[2]
+        if total != str(size):
+            raise OSError(f"{name} is {total} bytes, not the {size} recorded")
+        left = length
+        for chunk in response.stream(chunk_size):
+            left -= len(chunk)
+            if left < 0:
+                raise OSError(f"The bucket sent more than asked for {name}")
+            yield chunk
+        if left:
+            raise OSError(f"{name} ended early")
+        finished = True
+    finally:
+        if finished:
+            response.release_conn()
+        else:  # what is left unread must not be taken for the next answer
+            response.close()
+
+
+def checksum(name: str) -> int:
+    """The CRC-32 of a stored file (what a ZIP's headers carry), read through once."""
+    value = 0
+    for chunk in read_chunks(name):
+        value = zlib.crc32(chunk, value)
+    return value
+
+
 def rendition_urls(photo) -> dict[str, str]:
     """URLs of a ready photo's renditions, keyed "grid.webp", "preview.jpeg"..."""
     return {key: file_url(r["name"]) for key, r in photo.renditions.items()}

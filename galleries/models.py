@@ -104,6 +104,15 @@ class PhotoQuerySet(models.QuerySet):
         """What the owner's grid shows: everything but rejected uploads."""
         return self.exclude(status=Photo.Status.REJECTED)
 
+    def lacking_checksums(self) -> "PhotoQuerySet":
+        """Ready photos whose original, or web-size rendition, has no CRC-32 counted
+        yet (processed before the field was added): see `count_checksums`."""
+        return self.ready().filter(
+            Q(crc32=None, original__gt="")
+            | Q(**{f"renditions__{Photo.WEB_RENDITION}__has_key": "name"})
+            & ~Q(**{f"renditions__{Photo.WEB_RENDITION}__has_key": "crc32"})
+        )
+
     def needing_attention(self) -> "PhotoQuerySet":
         """Uploads that did not become photos: failed processing or refused files."""
         return self.filter(status__in=Photo.NEEDS_ATTENTION)
@@ -119,6 +128,9 @@ class Photo(models.Model):
         # while so the uploader can read why.
         REJECTED = "rejected", "Rejected"
 
+    #: The rendition a web-size download serves: 2048 px JPEG, which every device opens.
+    WEB_RENDITION = "preview.jpeg"
+
     # What the photographer is asked to look at (see galleries/attention.py).
     NEEDS_ATTENTION = (Status.FAILED, Status.REJECTED)
 
@@ -133,6 +145,12 @@ class Photo(models.Model):
     original_filename = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField(help_text="Bytes of the original.")
     sha256 = models.CharField(max_length=64, blank=True)
+    # A ZIP's headers carry each file's CRC-32 ahead of its bytes, so an archive can be
+    # laid out, and any byte range of it sent, from the rows alone (sharing/zips.py).
+    # The web-size rendition keeps its own under renditions[...]["crc32"].
+    crc32 = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="CRC-32 of the original, once counted."
+    )
     mime_type = models.CharField(max_length=50, blank=True)
 
     status = models.CharField(

@@ -4,6 +4,7 @@ import hashlib
 import logging
 import shutil
 import tempfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,12 +38,15 @@ def _local_copy(name: str):
         yield Path(copy.name)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def _checksums(path: Path) -> tuple[str, int]:
+    """The original's SHA-256 (to find twins) and CRC-32 (what a ZIP's headers carry),
+    in one read."""
+    digest, crc = hashlib.sha256(), 0
     with open(path, "rb") as handle:
         while chunk := handle.read(1024 * 1024):
             digest.update(chunk)
-    return digest.hexdigest()
+            crc = zlib.crc32(chunk, crc)
+    return digest.hexdigest(), crc
 
 
 def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
@@ -57,7 +61,7 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
         return photo
 
     with _local_copy(photo.original.name) as path:
-        sha256 = _sha256(path)
+        sha256, crc32 = _checksums(path)
         twin = (
             photo.gallery.photos.visible_to_owner()
             .filter(sha256=sha256)
@@ -90,6 +94,7 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
             "height": item.height,
             "mime": item.mime_type,
             "bytes": len(item.data),
+            "crc32": zlib.crc32(item.data),
         }
         total += len(item.data)
 
@@ -102,6 +107,7 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
             )
             return None
         photo.sha256 = sha256
+        photo.crc32 = crc32
         photo.mime_type = info.mime_type
         photo.width, photo.height = made.width, made.height
         photo.set_taken(info.taken_at)
@@ -116,6 +122,7 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
         photo.save(
             update_fields=[
                 "sha256",
+                "crc32",
                 "mime_type",
                 "width",
                 "height",

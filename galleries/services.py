@@ -1,7 +1,8 @@
 """Writes to galleries, sets and photos. Pages, API and admin all come through here."""
 
 import datetime
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +10,10 @@ from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Lower
 
 from accounts.services import storage_release
+from galleries import filestore
 from galleries.models import Gallery, GallerySet, Photo
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SET_NAME = "Highlights"
 
@@ -135,6 +139,62 @@ def photos_sort(*, gallery: Gallery, key: str) -> None:
 def photos_delete(*, gallery: Gallery, photo_ids: Sequence) -> int:
     photos = gallery.photos.filter(pk__in=photo_ids)
     return _delete_photos(photos, owner_id=gallery.owner_id)
+
+
+def _counted(photo_id, name: str, size) -> tuple[str, int, int] | None:
+    """(name, size, CRC-32) of a stored file, or None if it is missing."""
+    try:
+        return name, size, filestore.checksum(name)
+    except FileNotFoundError:
+        logger.warning("Photo %s: %s is missing from storage", photo_id, name)
+        return None
+
+
+def photos_count_checksums(*, photos: Iterable[Photo]) -> list[Photo]:
+    """Count and keep the CRC-32 of each original and web-size rendition of these
+    photos that has none yet; returns the photos, their fields filled in.
+
+    The files are read before any row is locked, and a checksum is kept only if the
+    row still names the same file of the same size (a photo processed again
+    meanwhile keeps the checksums its processing counted). A file missing from
+    storage is logged and keeps no checksum. Safe to run again: what is counted is
+    never counted twice.
+    """
+    photos = list(photos)
+    counted: dict = {}
+    for photo in photos:
+        rendition = photo.renditions.get(Photo.WEB_RENDITION) or {}
+        original = web = None
+        if photo.crc32 is None and photo.original:
+            original = _counted(photo.pk, photo.original.name, photo.size)
+        if rendition.get("name") and "crc32" not in rendition:
+            web = _counted(photo.pk, rendition["name"], rendition.get("bytes"))
+        if original or web:
+            counted[photo.pk] = (original, web)
+    if not counted:
+        return photos
+    kept: dict = {}
+    with transaction.atomic():
+        rows = Photo.objects.select_for_update().filter(pk__in=counted)
+        for row in rows.only("id", "original", "size", "crc32", "renditions"):
+            original, web = counted[row.pk]
+            same_original = original and original[:2] == (row.original.name, row.size)
+            if same_original and row.crc32 is None:
+                row.crc32 = original[2]
+            rendition = row.renditions.get(Photo.WEB_RENDITION) or {}
+            if (
+                web
+                and "crc32" not in rendition
+                and web[:2] == (rendition.get("name"), rendition.get("bytes"))
+            ):
+                row.renditions[Photo.WEB_RENDITION] = {**rendition, "crc32": web[2]}
+            kept[row.pk] = row
+        Photo.objects.bulk_update(list(kept.values()), ["crc32", "renditions"])
+    for photo in photos:
+        if photo.pk in kept:
+            photo.crc32 = kept[photo.pk].crc32
+            photo.renditions = kept[photo.pk].renditions
+    return photos
 
 
 # --- Helpers ----------------------------------------------------------------------------

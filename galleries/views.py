@@ -1,4 +1,6 @@
+import hashlib
 import mimetypes
+import os
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,15 +10,30 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.forms.models import model_to_dict
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.http import (
+    content_disposition_header,
+    url_has_allowed_host_and_scheme,
+)
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
+from config import http_ranges
 from galleries import attention, services
 from galleries.filenames import download_name
-from galleries.filestore import file_url, read_token, warm_urls
+from galleries.filestore import file_url, read_range, read_token, warm_urls
 from galleries.forms import (
     DASHBOARD_ORDER,
     DashboardFilterForm,
@@ -376,9 +393,12 @@ def photo_original(request: HttpRequest, pk) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def serve_file(request: HttpRequest, token: str, filename: str) -> HttpResponse:
-    """Local storage only: a file whose signed URL someone was given."""
+    """Local storage only: a file whose signed URL someone was given.
+
+    A download that was cut resumes with Range (206), as it would from S3.
+    """
     granted = read_token(token, filename)
     if granted is None or settings.USE_S3:
         raise Http404
@@ -387,12 +407,42 @@ def serve_file(request: HttpRequest, token: str, filename: str) -> HttpResponse:
         handle = default_storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=bool(download_as),
-        filename=download_as or "",
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+    stat = os.fstat(handle.fileno())
+    tag = hashlib.blake2b(
+        f"{name}|{stat.st_size}|{stat.st_mtime_ns}".encode(), digest_size=16
     )
+    etag = f'"{tag.hexdigest()}"'
+    answer = http_ranges.evaluate(request, etag=etag, size=stat.st_size)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if answer.status == 200:
+        response = FileResponse(
+            handle,
+            as_attachment=bool(download_as),
+            filename=download_as or "",
+            content_type=content_type,
+        )
+    else:
+        handle.close()
+        response = HttpResponse(status=answer.status, content_type=content_type)
+        if answer.status == 206 and request.method == "GET":
+            response = StreamingHttpResponse(
+                read_range(
+                    name,
+                    answer.start,
+                    answer.stop - answer.start,
+                    size=stat.st_size,
+                ),
+                status=206,
+                content_type=content_type,
+            )
+        if download_as:
+            response["Content-Disposition"] = content_disposition_header(
+                True, download_as
+            )
+    for header, value in answer.headers.items():
+        response[header] = value
+    response["ETag"] = etag
+    response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

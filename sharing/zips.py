@@ -1,32 +1,39 @@
-"""What a share link's ZIP holds, and the archive itself, built while it is sent.
+"""What a share link's ZIP holds, and the archive itself, any byte range of it.
 
 - Entries are STORED, not deflated: photos are already compressed, so deflating would
   burn CPU to save nothing.
-- Every entry's size comes from the database (an original's size is checked against
-  the bucket when its upload completes; a rendition's is counted when it is written),
-  so the archive's length is known before its first byte: the browser gets a
-  Content-Length and shows progress and time left.
-- Files are read a chunk at a time and only when their turn comes, so memory stays
-  flat however large the gallery is, and nothing touches a temporary file.
+- The archive is laid out from the database alone (sharing/seekable_zip.py): every
+  entry's size (an original's size is checked against the bucket when its upload
+  completes; a rendition's is counted when it is written), its CRC-32 (counted when
+  the photo is processed, or by `manage.py count_checksums`) and its time (when the
+  photo was shot, else uploaded). So the archive's length is known before its first
+  byte (the browser shows progress and time left), the same photos always make the
+  same bytes, and any range of them can be sent on its own: a download that was cut
+  resumes where it stopped (HTTP Range, sharing/views/downloads.py).
+- Files are read a chunk at a time and only when their turn comes, and only the part
+  a range covers (a seek on the disk, a ranged GET on S3), so memory stays flat
+  however large the gallery is, and nothing touches a temporary file.
 - Names inside the archive are safe on Windows, macOS and Linux, and unique even
   where file systems ignore case.
 """
 
+import datetime
+import hashlib
 import logging
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from zipstream import ZIP_STORED, ZipStream
-
 from galleries import filestore
+from galleries import services as gallery_services
 from galleries.models import Photo
+from sharing import seekable_zip
 
 logger = logging.getLogger(__name__)
 
 #: The rendition a "web size" download serves: 2048 px JPEG, which every device opens.
-WEB_RENDITION = "preview.jpeg"
+WEB_RENDITION = Photo.WEB_RENDITION
 WEB_SUFFIX = ".jpg"
 
 # Characters Windows refuses in a name (and the separators every system has).
@@ -44,7 +51,7 @@ _MAX_NAME_BYTES = 150
 
 
 class ArchiveBroken(Exception):
-    """A stored file was missing or not the size recorded for it, mid-stream."""
+    """A stored file was missing or not the file recorded for it, mid-stream."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,8 @@ class Entry:
     path: str  # inside the archive, e.g. "Ceremony/IMG_0001.jpg"
     stored_name: str  # in storage
     size: int
+    crc32: int
+    modified: datetime.datetime  # the time unpacking shows, a wall clock
 
 
 def safe_filename(name: str, *, fallback: str) -> str:
@@ -98,6 +107,20 @@ def stored_file(photo: Photo, *, original: bool) -> tuple[str, int] | None:
     return (rendition["name"], rendition["bytes"]) if rendition else None
 
 
+def stored_checksum(photo: Photo, *, original: bool) -> int | None:
+    """The CRC-32 of that file, if it has been counted."""
+    if original:
+        return photo.crc32
+    return (photo.renditions.get(WEB_RENDITION) or {}).get("crc32")
+
+
+def entry_time(photo: Photo) -> datetime.datetime:
+    """When the photo was shot, as the camera's clock read (what a ZIP's times are:
+    wall clocks), else when it was uploaded, in UTC; to the second."""
+    moment = photo.taken_wall_clock or photo.uploaded_at.astimezone(datetime.UTC)
+    return moment.replace(tzinfo=None, microsecond=0)
+
+
 def _unique(path: str, taken: set[str]) -> str:
     """The path, or "<stem> (2)<suffix>"... if taken, ignoring case as Windows and
     macOS do."""
@@ -120,13 +143,30 @@ PHOTO_FIELDS = (
     "renditions",
     "photo_set_id",
     "photo_set__name",
+    "crc32",
+    "taken_at",
+    "taken_offset",
+    "uploaded_at",
 )
 
 
 def entries(photos: Iterable[Photo], *, originals: bool) -> list[Entry]:
     """The archive's files, in the order given; one folder per set when the photos
-    come from several sets (photos need `photo_set` loaded, see PHOTO_FIELDS)."""
+    come from several sets (photos need `photo_set` loaded, see PHOTO_FIELDS).
+
+    A photo processed before checksums were counted has its file's CRC-32 counted
+    now, and kept (reading the file through once; `manage.py count_checksums` does
+    it ahead for every photo); one whose file cannot be read is left out.
+    """
     photos = list(photos)
+    lacking = [
+        photo
+        for photo in photos
+        if stored_file(photo, original=originals)
+        and stored_checksum(photo, original=originals) is None
+    ]
+    if lacking:
+        gallery_services.photos_count_checksums(photos=lacking)
     folders = len({photo.photo_set_id for photo in photos}) > 1
     folder_names: dict = {}
     taken_folders: set[str] = set()
@@ -134,7 +174,8 @@ def entries(photos: Iterable[Photo], *, originals: bool) -> list[Entry]:
     result = []
     for photo in photos:
         stored = stored_file(photo, original=originals)
-        if stored is None:
+        crc32 = stored_checksum(photo, original=originals)
+        if stored is None or crc32 is None:
             logger.warning("Photo %s has no file to put in a ZIP; left out", photo.pk)
             continue
         path = photo_filename(photo, original=originals)
@@ -144,7 +185,7 @@ def entries(photos: Iterable[Photo], *, originals: bool) -> list[Entry]:
                     safe_filename(photo.photo_set.name, fallback="Set"), taken_folders
                 )
             path = f"{folder_names[photo.photo_set_id]}/{path}"
-        result.append(Entry(_unique(path, taken), *stored))
+        result.append(Entry(_unique(path, taken), *stored, crc32, entry_time(photo)))
     return result
 
 
@@ -158,28 +199,60 @@ def archive_filename(title: str, *parts: str) -> str:
     return f"{name or 'Photos'}.zip"
 
 
-def archive(files: Iterable[Entry]) -> ZipStream:
-    """The ZIP of these files, built as it is read; `len()` is its exact size."""
-    stream = ZipStream(compress_type=ZIP_STORED, sized=True)
-    for entry in files:
-        stream.add(_contents(entry), entry.path, size=entry.size)
-    return stream
+class Archive:
+    """The ZIP of some entries: `size` bytes, named by `etag`, sent by `chunks`."""
+
+    def __init__(self, files: Iterable[Entry], *, identity: str):
+        files = list(files)
+        self.layout = seekable_zip.Layout(
+            [
+                seekable_zip.Member(
+                    entry.path, entry.size, entry.crc32, entry.modified, entry
+                )
+                for entry in files
+            ]
+        )
+        self.size = self.layout.size
+        # Strong: the same tag is always the same bytes. What the bytes are made of
+        # (every name, size, CRC-32, time and offset, in order), the files read, and
+        # whose archive it is (the link and what of it was asked for).
+        material = "\n".join(
+            [identity, self.layout.digest(), *(entry.stored_name for entry in files)]
+        )
+        self.etag = f'"{hashlib.sha256(material.encode()).hexdigest()[:40]}"'
+
+    def __len__(self) -> int:
+        return self.size
+
+    def chunks(self, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
+        """Bytes [start, stop) of the archive, reading only the files they cover."""
+        try:
+            yield from self.layout.chunks(_read, start, stop, step=filestore.CHUNK_SIZE)
+        except seekable_zip.MemberChanged as changed:
+            logger.error("ZIP stopped: %s", changed)
+            raise ArchiveBroken(str(changed)) from None
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.chunks()
 
 
-def _contents(entry: Entry) -> Iterator[bytes]:
-    """A stored file's bytes, refusing to send more or fewer than the archive promised.
+def archive(files: Iterable[Entry], *, identity: str = "") -> Archive:
+    """The ZIP of these files; `identity` says whose (it goes into the ETag)."""
+    return Archive(files, identity=identity)
+
+
+def _read(member: seekable_zip.Member, start: int, length: int) -> Iterator[bytes]:
+    """Part of a stored file, refusing to send bytes that do not fit the archive.
 
     By now the response's status and length are sent, so a missing file cannot
     become an error page: the stream stops, the browser sees the download fail
     (short of its Content-Length) rather than a complete-looking, broken archive.
     """
-    sent = 0
+    entry = member.source
     try:
-        for chunk in filestore.read_chunks(entry.stored_name):
-            sent += len(chunk)
-            if sent > entry.size:
-                break
-            yield chunk
+        yield from filestore.read_range(
+            entry.stored_name, start, length, size=entry.size
+        )
     except FileNotFoundError:
         logger.error(
             "ZIP stopped: %s is missing from storage (%s)",
@@ -187,11 +260,6 @@ def _contents(entry: Entry) -> Iterator[bytes]:
             entry.path,
         )
         raise ArchiveBroken(entry.path) from None
-    if sent != entry.size:
-        logger.error(
-            "ZIP stopped: %s is not the %d bytes recorded (%s)",
-            entry.stored_name,
-            entry.size,
-            entry.path,
-        )
-        raise ArchiveBroken(entry.path)
+    except OSError as error:
+        logger.error("ZIP stopped: %s (%s)", error, entry.path)
+        raise ArchiveBroken(entry.path) from None

@@ -31,6 +31,7 @@ class ReadyPhotoFactory(factory.django.DjangoModelFactory):
     original_filename = factory.Sequence(lambda n: f"IMG_{n:04d}.jpg")
     original = factory.LazyAttribute(lambda o: f"photos/x/{o.original_filename}")
     size = 1_000_000
+    crc32 = 0x1234ABCD
     status = Photo.Status.READY
     width, height = 3000, 2000
     position = factory.Sequence(int)
@@ -44,6 +45,7 @@ class ReadyPhotoFactory(factory.django.DjangoModelFactory):
                 "height": spec.box * 2 // 3,
                 "mime": f"image/{fmt}",
                 "bytes": 1000,
+                "crc32": 0x0BADF00D,
             }
             for spec in DEFAULT_SPECS
             for fmt in spec.formats

@@ -7,10 +7,12 @@ to the exact bytes.
 
 import io
 import os
+import random
 import zipfile
 
 import pytest
 import urllib3
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -115,6 +117,65 @@ def test_a_zip_stops_short_when_a_file_is_missing_from_the_bucket(
     default_storage.delete(link.visible_photos().last().original.name)
 
     response = client.get(reverse("sharing:zip", args=[link.token]))
+
+    with pytest.raises(zips.ArchiveBroken):
+        b"".join(response.streaming_content)
+
+
+def test_a_zip_from_the_bucket_resumes_byte_identical_reading_only_what_is_left(
+    client, gallery, files
+):
+    link = ShareLinkFactory(gallery=gallery, downloads=ShareLink.Downloads.ORIGINAL)
+    url = reverse("sharing:zip", args=[link.token])
+    whole = client.get(url)
+    uninterrupted = b"".join(whole.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(uninterrupted)) as archive:
+        last = archive.infolist()[-1]
+    cut_at = last.header_offset + 100  # inside the last photo's bytes
+    # The photos before the last one leave the bucket: resuming must not need them.
+    for photo in list(link.visible_photos())[:-1]:
+        default_storage.delete(photo.original.name)
+
+    resumed = client.get(
+        url, headers={"Range": f"bytes={cut_at}-", "If-Range": whole["ETag"]}
+    )
+
+    assert resumed.status_code == 206
+    assert resumed["Content-Range"] == (
+        f"bytes {cut_at}-{len(uninterrupted) - 1}/{len(uninterrupted)}"
+    )
+    assert uninterrupted[:cut_at] + b"".join(resumed.streaming_content) == (
+        uninterrupted
+    )
+
+
+def test_any_range_of_a_zip_from_the_bucket_is_those_bytes_of_the_whole(
+    client, gallery, files
+):
+    link = ShareLinkFactory(gallery=gallery, downloads=ShareLink.Downloads.WEB)
+    url = reverse("sharing:zip", args=[link.token])
+    whole = b"".join(client.get(url).streaming_content)
+    chosen = random.Random(3)
+
+    for _ in range(12):
+        start, end = sorted(chosen.sample(range(len(whole)), 2))
+        response = client.get(url, headers={"Range": f"bytes={start}-{end}"})
+        assert response.status_code == 206
+        assert b"".join(response.streaming_content) == whole[start : end + 1]
+
+
+def test_a_zip_stops_short_when_a_file_in_the_bucket_is_not_its_recorded_size(
+    client, gallery, files
+):
+    link = ShareLinkFactory(gallery=gallery, downloads=ShareLink.Downloads.ORIGINAL)
+    url = reverse("sharing:zip", args=[link.token])
+    with zipfile.ZipFile(io.BytesIO(b"".join(client.get(url).streaming_content))) as z:
+        last = z.infolist()[-1]
+    photo = link.visible_photos().last()
+    default_storage.delete(photo.original.name)
+    default_storage.save(photo.original.name, ContentFile(b"another file"))
+
+    response = client.get(url, headers={"Range": f"bytes={last.header_offset + 99}-"})
 
     with pytest.raises(zips.ArchiveBroken):
         b"".join(response.streaming_content)

@@ -6,6 +6,13 @@ bytes itself, named by its Content-Disposition, and our workers never carry them
 A ZIP is streamed while it is built (see sharing/zips.py). Streaming holds a worker
 thread for the whole download, so production runs gunicorn with threaded (gthread)
 workers: the other threads keep serving while one waits on a slow client.
+
+A ZIP is resumable: the same photos always make the same bytes, named by a strong
+ETag, so a download that was cut goes on with `Range: bytes=<received>-` and
+`If-Range: <etag>` (browsers and download managers do this by themselves), and only
+the files from there on are read. If the gallery changed meanwhile, If-Range does
+not match and the whole new archive comes instead: two archives are never spliced.
+Several ranges in one request get the whole archive (config/http_ranges.py).
 """
 
 import uuid
@@ -26,6 +33,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config import http_ranges
 from galleries.filestore import file_url
 from sharing import access, analytics, zips
 from sharing.models import ShareLink
@@ -99,26 +107,42 @@ def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
         favourite_list = _visitors_list(request, link, request.GET["list"])
         photos = photos.filter(id__in=favourite_list.items.values("photo_id"))
         named.append("Favourites")
-    files = zips.entries(photos, originals=link.allows_original_downloads)
+    originals = link.allows_original_downloads
+    files = zips.entries(photos, originals=originals)
     if not files:
         return _text("There are no photos to download here yet.", HttpResponseNotFound)
 
-    archive = zips.archive(files)
-    if request.method == "HEAD":
+    chosen = [
+        f"{key}={request.GET[key]}" for key in ("set", "list") if key in request.GET
+    ]
+    archive = zips.archive(
+        files,
+        identity="|".join([str(link.pk), "original" if originals else "web", *chosen]),
+    )
+    answer = http_ranges.evaluate(request, etag=archive.etag, size=archive.size)
+    if answer.status == 416:
+        response = _text("That range is not inside this archive.")
+        response.status_code = 416
+    elif not answer.has_body or request.method == "HEAD":
         # Download managers ask first; answering must not read the whole gallery.
-        response = HttpResponse(content_type="application/zip")
+        response = HttpResponse(content_type="application/zip", status=answer.status)
+        if answer.status == 304:  # the length a 200 would have (RFC 9110, 8.6)
+            response["Content-Length"] = str(archive.size)
     else:
-        analytics.count(link, "zip_downloads")
+        if answer.start == 0:  # a resumed download is not another download
+            analytics.count(link, "zip_downloads")
         response = StreamingHttpResponse(
-            _without_database(archive), content_type="application/zip"
+            _without_database(archive.chunks(answer.start, answer.stop)),
+            content_type="application/zip",
+            status=answer.status,
         )
-    response["Content-Length"] = str(len(archive))
+    for header, value in answer.headers.items():
+        response[header] = value
+    response["ETag"] = archive.etag
+    response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = content_disposition_header(
         True, zips.archive_filename(link.gallery.title, *named)
     )
-    # Entries carry the time they are sent, so no two downloads are byte-identical:
-    # a resumed range would not fit what came before.
-    response["Accept-Ranges"] = "none"
     # Ask a reverse proxy (nginx) to pass the stream on, not spool it to its disk.
     response["X-Accel-Buffering"] = "no"
     return response

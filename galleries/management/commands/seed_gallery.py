@@ -21,6 +21,7 @@ import io
 import re
 import secrets
 import struct
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -344,9 +345,11 @@ def store(photo: Photo, sample: Prepared, number: int) -> list[str]:
             "height": item.height,
             "mime": item.mime_type,
             "bytes": len(item.data),
+            "crc32": zlib.crc32(item.data),
         }
     photo.size = len(original)
     photo.sha256 = hashlib.sha256(original).hexdigest()
+    photo.crc32 = zlib.crc32(original)
     photo.mime_type = "image/jpeg"
     photo.status = Photo.Status.READY
     photo.width, photo.height = sample.rendered.width, sample.rendered.height
