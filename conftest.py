@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: the fixed cast and a clean world per test."""
 
+import socket
+
 import pytest
 from django.core.cache import cache
 
@@ -23,6 +25,30 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (it was free a moment ago): what a stopped
+    service looks like to the site."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The site's Redis cache backend, pointed at a Redis that is not running."""
+    from config import cache as fail_soft
+
+    fail_soft.outages.clear()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    yield
+    fail_soft.outages.clear()
 
 
 @pytest.fixture

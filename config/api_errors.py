@@ -11,6 +11,7 @@ else they are the site's styled pages. With DEBUG on, Django shows its own techn
 """
 
 import re
+import sys
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -36,6 +37,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.fields import get_error_detail
 from rest_framework_simplejwt.exceptions import DetailDictMixin
 
+from config import unavailable
+
 API_PREFIX = "/api/"
 
 
@@ -47,6 +50,8 @@ class ProofsheetExceptionHandler(ExceptionHandler):
             return exceptions.ValidationError(get_error_detail(exc))
         if isinstance(exc, DetailDictMixin):
             return _one_error(exc)
+        if unavailable.down_service(exc):
+            return unavailable.ServiceUnavailable()
         return super().convert_known_exceptions(exc)
 
 
@@ -97,6 +102,11 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception, which says whether a service
+    # is down (e.g. the database, when a middleware read the session).
+    exc = sys.exc_info()[1]
+    if service := unavailable.down_service(exc):
+        return unavailable.response(request, exc, service)
     if _is_api(request):
         # The same generic message as DRF views: nothing of the failure leaks.
         return api_error(request, exceptions.APIException("Server Error (500)"))

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     # The Content-Security-Policy header, with the request's nonce (config/csp.py).
     "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database, storage or broker that is down answers 503 with Retry-After.
+    "config.unavailable.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,14 +117,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
-# A shared cache is what lets several web machines agree on rate limits and sessions.
+# A shared cache is what lets several web machines agree on rate limits and signed
+# URLs. Redis fails soft (config/cache.py): while it is down, the site serves without it.
 CACHES = {
     "default": env.cache_url(
-        "CACHE_URL",
-        default=REDIS_URL or "locmemcache://proofsheet",
-        backend="django.core.cache.backends.redis.RedisCache" if REDIS_URL else None,
+        "CACHE_URL", default=REDIS_URL or "locmemcache://proofsheet"
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.FailSoftRedisCache"
 
 # --- Files --------------------------------------------------------------------------
 
@@ -259,8 +262,16 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A mail server that hangs must not hang a request (password reset mails from one).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-# Where the site is reached from outside: links in emails point here.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the site is reached from outside: links in emails point here. Without
+# SITE_URL, the address the site serves on (HOST and PORT, which bin/serve exports).
+_host = env.str("HOST", default="") or "127.0.0.1"
+if _host in {"0.0.0.0", "::", "[::]"}:  # every interface: this machine's own
+    _host = "127.0.0.1"
+if ":" in _host and not _host.startswith("["):
+    _host = f"[{_host}]"
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://{_host}:{env.int('PORT', default=8000)}"
+).rstrip("/")
 
 # --- Background work ----------------------------------------------------------------
 

@@ -31,6 +31,12 @@ Through many addresses at once the link's pace caps all of them together at abou
 3,600 a day. A guest's right password meanwhile works at once on an address under the
 free budget, and otherwise at the address's next turn: seconds while the address has
 seen a few dozen wrong tries, at most 5 minutes while it is being used for guessing.
+
+While the cache is unreachable (config/cache.py: reads miss, writes are dropped) there is
+no shared count: no try is refused or paced and none is counted, so guessing fails open
+for the outage (a guesser gets as many tries as it can send until Redis is back, bounded
+by the share pages' own speed), and a guest's right password always works. Refusing every guest for as
+long as Redis is away would be worse than a minute without pacing.
 """
 
 import math

@@ -71,7 +71,7 @@ def test_production_uses_s3_redis_and_hashed_static_files():
     assert result.stdout.split() == [
         "storages.backends.s3.S3Storage",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
-        "django.core.cache.backends.redis.RedisCache",
+        "config.cache.FailSoftRedisCache",
         "redis://cache.internal:6379/0",
         "django.db.backends.postgresql",
     ], result.stderr
@@ -91,3 +91,26 @@ def test_the_embedded_default_needs_no_services():
         "filesystem://",
         "django.db.backends.sqlite3",
     ], result.stderr
+
+
+def _site_url(**env: str) -> str:
+    code = "from django.conf import settings as s; print(s.SITE_URL)"
+    result = _manage("shell", "--no-imports", "-c", code, DEBUG="true", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_links_in_emails_point_to_the_port_the_site_serves_on():
+    # `PORT=8013 bin/serve`: bin/serve exports HOST and PORT to everything it runs.
+    assert _site_url(PORT="8013") == "http://127.0.0.1:8013"
+    assert _site_url(HOST="192.168.1.20", PORT="8013") == "http://192.168.1.20:8013"
+    assert _site_url() == "http://127.0.0.1:8000"
+
+
+def test_a_site_serving_every_interface_links_to_loopback_and_site_url_wins():
+    assert _site_url(HOST="0.0.0.0", PORT="9000") == "http://127.0.0.1:9000"
+    assert _site_url(HOST="::1", PORT="9000") == "http://[::1]:9000"
+    assert (
+        _site_url(PORT="8013", SITE_URL="https://photos.example.com/")
+        == "https://photos.example.com"
+    )
