@@ -132,20 +132,26 @@ def photo_give_up_stuck(*, photo_id, now: datetime.datetime) -> bool:
     )
 
 
-def photo_claim(*, photo_id, worker: str, force: bool = False) -> bool:
+def photo_claim(
+    *, photo_id, worker: str, force: bool = False, task_id: str = ""
+) -> bool:
     """Take a photo's processing: True for exactly one caller at a time.
 
     A processing photo is claimable unless a live worker holds it, and only while it
-    has attempts left; with `force` (renditions made again) a ready one too.
+    has attempts left; with `force` (renditions made again) a ready one too. A task
+    delivered again because the worker that had it died (Celery's acks_late) takes
+    over its own claim at once: the same message never runs twice at a time.
     """
     now = timezone.now()
     wanted = Q(status=Photo.Status.PROCESSING, attempts__lt=settings.PHOTO_MAX_ATTEMPTS)
     if force:
         wanted |= Q(status=Photo.Status.READY)
+    photos = Photo.objects.filter(wanted, pk=photo_id)
+    free = photos.claimable(now)
+    if task_id:
+        free = free | photos.filter(claimed_by__endswith=f":{task_id}")
     return bool(
-        Photo.objects.filter(wanted, pk=photo_id)
-        .claimable(now)
-        .update(
+        free.update(
             claimed_by=worker[:100], lease_until=_lease(now), attempts=F("attempts") + 1
         )
     )
@@ -164,7 +170,7 @@ def photo_release(*, photo_id, worker: str, retry_in: int) -> None:
 
 
 def photo_process(
-    *, photo_id: str, force: bool = False, worker: str = ""
+    *, photo_id: str, force: bool = False, worker: str = "", task_id: str = ""
 ) -> Photo | None:
     """Inspect and render one photo, if this caller claims it. Safe to run any number
     of times at once: one does the work, the others (and a finished photo) skip."""
@@ -172,7 +178,7 @@ def photo_process(
     photo = Photo.objects.select_related("gallery").filter(pk=photo_id).first()
     if photo is None:
         return None  # deleted while queued
-    if not photo_claim(photo_id=photo.pk, worker=worker, force=force):
+    if not photo_claim(photo_id=photo.pk, worker=worker, force=force, task_id=task_id):
         logger.info("photo %s is finished or another worker has it", photo_id)
         return photo
 

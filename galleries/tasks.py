@@ -36,9 +36,12 @@ def send(task, *args, **kwargs) -> bool:
     time_limit=settings.PHOTO_PROCESS_TIME_LIMIT_SECONDS,
 )
 def process_photo(self, photo_id: str, force: bool = False) -> None:
-    worker = f"{self.request.hostname or 'eager'}:{self.request.id or uuid.uuid4()}"
+    task_id = str(self.request.id or uuid.uuid4())
+    worker = f"{self.request.hostname or 'eager'}:{task_id}"
     try:
-        processing.photo_process(photo_id=photo_id, force=force, worker=worker)
+        processing.photo_process(
+            photo_id=photo_id, force=force, worker=worker, task_id=task_id
+        )
     except TRANSIENT as error:
         if self.request.retries < self.max_retries:
             countdown = 5 * 2**self.request.retries

@@ -147,6 +147,24 @@ def test_only_one_worker_claims_a_photo_until_its_lease_runs_out(gallery, settin
     )
 
 
+def test_a_task_delivered_again_after_its_worker_died_takes_over_its_own_claim(
+    gallery,
+):
+    from galleries.tests.factories import ReadyPhotoFactory
+
+    photo = ReadyPhotoFactory(gallery=gallery, status=Photo.Status.PROCESSING)
+    assert processing.photo_claim(
+        photo_id=photo.pk, worker="w1:task-1", task_id="task-1"
+    )
+
+    assert not processing.photo_claim(
+        photo_id=photo.pk, worker="w2:task-2", task_id="task-2"
+    )
+    assert processing.photo_claim(
+        photo_id=photo.pk, worker="w2:task-1", task_id="task-1"
+    )
+
+
 def test_a_ready_photo_is_not_claimed_again_by_a_late_message(gallery, upload_file):
     photo = upload_file(gallery, JPEG)
 
