@@ -175,6 +175,27 @@ PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_MB", default=100) * 1024 * 10
 # Decompression bombs are refused from the header, before any pixel is decoded.
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_MEGAPIXELS", default=120) * 1_000_000
 
+# Nothing is left stuck (galleries/recovery.py, run every RECOVERY_SWEEP_SECONDS):
+# a photo processing without a live worker's claim for this long is queued again...
+PHOTO_STUCK_AFTER_SECONDS = env.int("PHOTO_STUCK_AFTER_SECONDS", default=300)
+# ...up to this many tries in all, after which it is failed (the photographer can retry).
+PHOTO_MAX_ATTEMPTS = env.int("PHOTO_MAX_ATTEMPTS", default=5)
+# A worker stops processing one photo after this long, before its claim runs out, so
+# a photo is never processed by two workers at once.
+PHOTO_PROCESS_TIME_LIMIT_SECONDS = env.int(
+    "PHOTO_PROCESS_TIME_LIMIT_SECONDS",
+    default=max(1, PHOTO_STUCK_AFTER_SECONDS * 4 // 5),
+)
+if PHOTO_PROCESS_TIME_LIMIT_SECONDS >= PHOTO_STUCK_AFTER_SECONDS:
+    raise ImproperlyConfigured(
+        "PHOTO_PROCESS_TIME_LIMIT_SECONDS must be below PHOTO_STUCK_AFTER_SECONDS, or a "
+        "photo still being processed would be handed to a second worker."
+    )
+# An upload not confirmed this long after it started is abandoned: its row, any bytes
+# that arrived and the quota it reserved are given back, so it can be sent again.
+UPLOAD_ABANDONED_AFTER_SECONDS = env.int("UPLOAD_ABANDONED_AFTER_SECONDS", default=1800)
+RECOVERY_SWEEP_SECONDS = env.int("RECOVERY_SWEEP_SECONDS", default=60)
+
 # --- Accounts -----------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
@@ -309,6 +330,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Periodic work, sent by Celery beat (`celery -A config beat`, or `worker -B`; bin/serve
+# runs it on the embedded default too, over the queue in files).
+CELERY_BEAT_SCHEDULE = {
+    "recovery-sweep": {
+        "task": "galleries.tasks.recovery_sweep",
+        "schedule": RECOVERY_SWEEP_SECONDS,
+        # Sweeps that piled up while no worker ran are one sweep's worth of work.
+        "options": {"expires": RECOVERY_SWEEP_SECONDS},
+    },
+}
 
 # --- API ----------------------------------------------------------------------------
 

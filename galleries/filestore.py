@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 import urllib3
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -199,8 +200,7 @@ _s3_reader = urllib3.PoolManager(
 
 
 def _read_s3_chunks(name: str, chunk_size: int) -> Iterator[bytes]:
-    client = default_storage.connection.meta.client
-    url = client.generate_presigned_url(
+    url = _s3().generate_presigned_url(
         "get_object",
         Params={"Bucket": default_storage.bucket_name, "Key": name},
         ExpiresIn=600,
@@ -320,3 +320,113 @@ def walk(prefix: str):
         yield f"{prefix}/{name}"
     for folder in folders:
         yield from walk(f"{prefix}/{folder}")
+
+
+# --- S3's own API: uploads straight to the bucket, and what they leave behind ---------
+#
+# This module is the only one that talks to the S3 client: presigned uploads,
+# multipart uploads, and asking the bucket what it holds.
+
+
+class StorageRefused(Exception):
+    """The bucket refused what was asked (its message says why)."""
+
+
+def _s3():
+    return default_storage.connection.meta.client
+
+
+def presigned_post(key: str, size: int, expires: int) -> dict:
+    """A form a browser POSTs the file with. Unlike a PUT, the bucket itself refuses
+    a body of any other size than announced (and reserved quota for)."""
+    return _s3().generate_presigned_post(
+        Bucket=default_storage.bucket_name,
+        Key=key,
+        Conditions=[["content-length-range", size, size]],
+        ExpiresIn=expires,
+    )
+
+
+def multipart_start(key: str) -> str:
+    """Begin a multipart upload; the id S3 gave it."""
+    started = _s3().create_multipart_upload(Bucket=default_storage.bucket_name, Key=key)
+    return started["UploadId"]
+
+
+def multipart_part_urls(
+    key: str, upload_id: str, parts: int, expires: int
+) -> list[str]:
+    client = _s3()
+    return [
+        client.generate_presigned_url(
+            "upload_part",
+            Params={
+                "Bucket": default_storage.bucket_name,
+                "Key": key,
+                "UploadId": upload_id,
+                "PartNumber": number,
+            },
+            ExpiresIn=expires,
+        )
+        for number in range(1, parts + 1)
+    ]
+
+
+def multipart_complete(key: str, upload_id: str, parts: list[tuple[int, str]]) -> None:
+    """Assemble the uploaded parts, (number, ETag) each, into the object."""
+    try:
+        _s3().complete_multipart_upload(
+            Bucket=default_storage.bucket_name,
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={
+                "Parts": [
+                    {"PartNumber": number, "ETag": etag}
+                    for number, etag in sorted(parts)
+                ]
+            },
+        )
+    except ClientError as error:
+        raise StorageRefused(str(error)) from error
+
+
+def multipart_abort(key: str, upload_id: str) -> None:
+    """Drop an unfinished multipart upload and its parts; gone already is fine."""
+    try:
+        _s3().abort_multipart_upload(
+            Bucket=default_storage.bucket_name, Key=key, UploadId=upload_id
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in {"NoSuchUpload", "404"}:
+            raise
+
+
+def stored_size(key: str) -> int | None:
+    """How many bytes the bucket holds under a key; None when it holds no object."""
+    if not settings.USE_S3:
+        return default_storage.size(key) if default_storage.exists(key) else None
+    try:
+        return _s3().head_object(Bucket=default_storage.bucket_name, Key=key)[
+            "ContentLength"
+        ]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {
+            "404",
+            "NoSuchKey",
+            "NotFound",
+        }:
+            return None
+        raise
+
+
+def multipart_uploads(prefix: str = "photos/") -> list[tuple[str, str, object]]:
+    """The bucket's unfinished multipart uploads under a prefix: (key, upload id,
+    when it began). None on the local disk."""
+    if not settings.USE_S3:
+        return []
+    found = []
+    paginator = _s3().get_paginator("list_multipart_uploads")
+    for page in paginator.paginate(Bucket=default_storage.bucket_name, Prefix=prefix):
+        for upload in page.get("Uploads", []):
+            found.append((upload["Key"], upload["UploadId"], upload["Initiated"]))
+    return found

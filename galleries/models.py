@@ -117,6 +117,27 @@ class PhotoQuerySet(models.QuerySet):
         """Uploads that did not become photos: failed processing or refused files."""
         return self.filter(status__in=Photo.NEEDS_ATTENTION)
 
+    def claimable(self, now: datetime.datetime) -> "PhotoQuerySet":
+        """Photos no worker holds a live claim on (see `processing.photo_claim`)."""
+        return self.filter(
+            Q(claimed_by="") | Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+        )
+
+    def stuck(self, now: datetime.datetime) -> "PhotoQuerySet":
+        """Processing, but neither claimed by a live worker nor queued recently: the
+        task was never queued, was lost, or its worker died."""
+        return self.filter(status=Photo.Status.PROCESSING).filter(
+            Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+        )
+
+    def abandoned_uploads(self, now: datetime.datetime) -> "PhotoQuerySet":
+        """Uploads started longer ago than UPLOAD_ABANDONED_AFTER_SECONDS and never
+        confirmed: the browser went away, or the storage failed under it."""
+        since = now - datetime.timedelta(
+            seconds=settings.UPLOAD_ABANDONED_AFTER_SECONDS
+        )
+        return self.filter(status=Photo.Status.UPLOADING, uploaded_at__lt=since)
+
 
 class Photo(models.Model):
     class Status(models.TextChoices):
@@ -157,7 +178,12 @@ class Photo(models.Model):
         max_length=12, choices=Status.choices, default=Status.UPLOADING
     )
     error = models.CharField(max_length=500, blank=True)
+    # Processing: how many times a worker claimed it since it was last queued by a
+    # person (an upload or a retry), who claims it now, and until when. While the
+    # photo is queued, `lease_until` is when a worker should have claimed it by.
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
@@ -192,6 +218,7 @@ class Photo(models.Model):
         indexes = [
             models.Index(fields=["gallery", "status", "position"]),
             models.Index(fields=["photo_set", "position"]),
+            models.Index(fields=["status", "lease_until"]),
         ]
         constraints = [
             # The same photo twice in one gallery is stored once.

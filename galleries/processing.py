@@ -1,9 +1,11 @@
 """Turning an uploaded original into a photo clients can see."""
 
+import datetime
 import hashlib
 import logging
 import shutil
 import tempfile
+import uuid
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,11 +14,14 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
 from galleries import imaging
 from galleries.filestore import delete_files, photo_dir
 from galleries.models import Photo
-from galleries.uploads import photo_reject
+from galleries.services import photos_delete
+from galleries.uploads import REPLACEABLE, photo_reject
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +54,136 @@ def _checksums(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), crc
 
 
-def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
-    """Inspect and render one photo. Safe to run twice: a finished photo is skipped."""
+# --- Queueing and claiming ------------------------------------------------------------
+#
+# A photo to process is `processing`. Queued, it has no claim and `lease_until` says by
+# when a worker should have claimed it; a worker claims it with one conditional UPDATE
+# (so exactly one of any number of messages for it does the work), which counts an
+# attempt and holds the photo until `lease_until`, longer than the task's time limit.
+# A photo processing past its lease was never queued, was lost, or its worker died:
+# the recovery sweep (galleries/recovery.py) queues it again, or fails it for good.
+
+
+def _lease(now: datetime.datetime | None = None) -> datetime.datetime:
+    seconds = settings.PHOTO_STUCK_AFTER_SECONDS
+    return (now or timezone.now()) + datetime.timedelta(seconds=seconds)
+
+
+def photo_queue(*, photo_id, force: bool = False) -> None:
+    """Send the photo to a worker once the transaction commits. A broker that is down
+    fails nothing: the photo is left for the next recovery sweep to queue again."""
+    transaction.on_commit(lambda: _send(str(photo_id), force))
+
+
+def _send(photo_id: str, force: bool) -> None:
+    from galleries.tasks import process_photo, send
+
+    if not send(process_photo, photo_id, force=force):
+        # Not queued: no need to wait out a lease before the sweep sends it again.
+        Photo.objects.filter(
+            pk=photo_id, status=Photo.Status.PROCESSING, claimed_by=""
+        ).update(lease_until=timezone.now())
+
+
+def photo_requeue_if_idle(*, photo: Photo) -> bool:
+    """Queue a processing photo again unless a live worker holds it (a confirm sent
+    twice: the first one's task may never have been queued)."""
+    now = timezone.now()
+    idle = (
+        Photo.objects.filter(pk=photo.pk, status=Photo.Status.PROCESSING)
+        .claimable(now)
+        .update(claimed_by="", lease_until=_lease(now))
+    )
+    if idle:
+        photo_queue(photo_id=photo.pk)
+    return bool(idle)
+
+
+def photo_requeue_stuck(*, photo_id, now: datetime.datetime) -> bool:
+    """The recovery sweep: queue a stuck photo again (once, however many sweeps)."""
+    taken = (
+        Photo.objects.stuck(now)
+        .filter(pk=photo_id, attempts__lt=settings.PHOTO_MAX_ATTEMPTS)
+        .update(claimed_by="", lease_until=_lease(now))
+    )
+    if taken:
+        photo_queue(photo_id=photo_id)
+    return bool(taken)
+
+
+GAVE_UP = (
+    "Preparing this photo was started {attempts} times and never finished (the "
+    "worker stopped or ran out of time each time). Retry it; if it keeps failing, "
+    "the file may be too large or unusual for us to process."
+)
+
+
+def photo_give_up_stuck(*, photo_id, now: datetime.datetime) -> bool:
+    """The recovery sweep: a stuck photo out of attempts is failed, with why."""
+    photo = Photo.objects.stuck(now).filter(
+        pk=photo_id, attempts__gte=settings.PHOTO_MAX_ATTEMPTS
+    )
+    attempts = photo.values_list("attempts", flat=True).first()
+    if attempts is None:
+        return False
+    return bool(
+        photo.update(
+            status=Photo.Status.FAILED,
+            error=GAVE_UP.format(attempts=attempts),
+            claimed_by="",
+            lease_until=None,
+        )
+    )
+
+
+def photo_claim(
+    *, photo_id, worker: str, force: bool = False, task_id: str = ""
+) -> bool:
+    """Take a photo's processing: True for exactly one caller at a time.
+
+    A processing photo is claimable unless a live worker holds it, and only while it
+    has attempts left; with `force` (renditions made again) a ready one too. A task
+    delivered again because the worker that had it died (Celery's acks_late) takes
+    over its own claim at once: the same message never runs twice at a time.
+    """
+    now = timezone.now()
+    wanted = Q(status=Photo.Status.PROCESSING, attempts__lt=settings.PHOTO_MAX_ATTEMPTS)
+    if force:
+        wanted |= Q(status=Photo.Status.READY)
+    photos = Photo.objects.filter(wanted, pk=photo_id)
+    free = photos.claimable(now)
+    if task_id:
+        free = free | photos.filter(claimed_by__endswith=f":{task_id}")
+    return bool(
+        free.update(
+            claimed_by=worker[:100], lease_until=_lease(now), attempts=F("attempts") + 1
+        )
+    )
+
+
+def photo_release(*, photo_id, worker: str, retry_in: int) -> None:
+    """Let go of a claim for a retry in `retry_in` seconds; if that retry is lost, the
+    sweep finds the photo a lease later."""
+    Photo.objects.filter(pk=photo_id, claimed_by=worker[:100]).update(
+        claimed_by="",
+        lease_until=_lease() + datetime.timedelta(seconds=retry_in),
+    )
+
+
+# --- Processing -------------------------------------------------------------------------
+
+
+def photo_process(
+    *, photo_id: str, force: bool = False, worker: str = "", task_id: str = ""
+) -> Photo | None:
+    """Inspect and render one photo, if this caller claims it. Safe to run any number
+    of times at once: one does the work, the others (and a finished photo) skip."""
+    worker = worker or f"inline:{uuid.uuid4().hex}"
     photo = Photo.objects.select_related("gallery").filter(pk=photo_id).first()
     if photo is None:
         return None  # deleted while queued
-    wanted = {Photo.Status.PROCESSING, Photo.Status.FAILED}
-    if force:
-        wanted.add(Photo.Status.READY)
-    if photo.status not in wanted:
+    if not photo_claim(photo_id=photo.pk, worker=worker, force=force, task_id=task_id):
+        logger.info("photo %s is finished or another worker has it", photo_id)
         return photo
 
     with _local_copy(photo.original.name) as path:
@@ -68,6 +194,11 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
             .exclude(pk=photo.pk)
             .first()
         )
+        if twin is not None and twin.status in REPLACEABLE:
+            # The same file sent again after an upload that never finished, or whose
+            # processing failed: this one takes its place.
+            photos_delete(gallery=photo.gallery, photo_ids=[twin.pk])
+            twin = None
         if twin is not None:
             photo_reject(
                 photo=photo,
@@ -106,6 +237,13 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
                 lambda: delete_files(r["name"] for r in renditions.values())
             )
             return None
+        if current.claimed_by != worker[:100]:
+            # Our lease ran out and another worker took the photo over: its result
+            # stands (the time limit makes this all but impossible).
+            logger.warning(
+                "photo %s was taken over by %s", photo_id, current.claimed_by
+            )
+            return current
         photo.sha256 = sha256
         photo.crc32 = crc32
         photo.mime_type = info.mime_type
@@ -119,6 +257,7 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
         photo.color = made.color
         photo.status = Photo.Status.READY
         photo.error = ""
+        photo.claimed_by, photo.lease_until = "", None
         photo.save(
             update_fields=[
                 "sha256",
@@ -136,6 +275,8 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
                 "color",
                 "status",
                 "error",
+                "claimed_by",
+                "lease_until",
             ]
         )
     stale = [
@@ -149,17 +290,22 @@ def photo_process(*, photo_id: str, force: bool = False) -> Photo | None:
 
 def photo_mark_failed(*, photo_id: str, message: str) -> None:
     Photo.objects.filter(pk=photo_id, status=Photo.Status.PROCESSING).update(
-        status=Photo.Status.FAILED, error=message[:500]
+        status=Photo.Status.FAILED, error=message[:500], claimed_by="", lease_until=None
     )
 
 
 def photo_retry(*, photo: Photo) -> Photo:
-    """Queue a failed (or, for admins, any) photo for processing again."""
-    from galleries.tasks import process_photo
-
+    """Queue a failed (or, for admins, any) photo for processing again, with a fresh
+    set of attempts."""
     if photo.status not in (Photo.Status.FAILED, Photo.Status.READY):
         return photo
-    Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.PROCESSING, error="")
+    Photo.objects.filter(pk=photo.pk).update(
+        status=Photo.Status.PROCESSING,
+        error="",
+        attempts=0,
+        claimed_by="",
+        lease_until=_lease(),
+    )
     photo.status = Photo.Status.PROCESSING
-    transaction.on_commit(lambda: process_photo.delay(str(photo.pk), force=True))
+    photo_queue(photo_id=photo.pk, force=True)
     return photo

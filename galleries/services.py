@@ -197,6 +197,12 @@ def photos_count_checksums(*, photos: Iterable[Photo]) -> list[Photo]:
     return photos
 
 
+def abandoned_uploads_delete(*, gallery: Gallery, photo_ids: Sequence, now) -> int:
+    """Delete uploads that are still abandoned (a confirm may just have come)."""
+    photos = gallery.photos.filter(pk__in=photo_ids).abandoned_uploads(now)
+    return _delete_photos(photos, owner_id=gallery.owner_id)
+
+
 # --- Helpers ----------------------------------------------------------------------------
 
 
@@ -225,7 +231,7 @@ def _delete_photos(photos: QuerySet, *, owner_id: int) -> int:
     Files go only once the rows are gone for good (after the commit): a rolled-back
     delete must not leave rows pointing at nothing.
     """
-    from galleries.tasks import delete_files
+    from galleries.tasks import delete_files_later
 
     with transaction.atomic():
         rows = list(
@@ -248,6 +254,6 @@ def _delete_photos(photos: QuerySet, *, owner_id: int) -> int:
         storage_release(user_id=owner_id, nbytes=freed)
         upload_ids = [(p.original.name, p.upload_id) for p in rows if p.upload_id]
         transaction.on_commit(
-            lambda: delete_files.delay(names=names, multipart=upload_ids)
+            lambda: delete_files_later(names=names, multipart=upload_ids)
         )
     return len(rows)

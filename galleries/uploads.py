@@ -9,6 +9,7 @@
    decides from the content whether it is a photo at all.
 """
 
+import datetime
 import hashlib
 from dataclasses import asdict, dataclass, field
 
@@ -20,16 +21,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.services import QuotaExceeded, storage_release, storage_reserve
+from galleries import filestore
 from galleries.filenames import upload_name
 from galleries.filestore import original_name
 from galleries.models import Gallery, GallerySet, Photo
+from galleries.services import abandoned_uploads_delete, photos_delete
 
 MIB = 1024 * 1024
 MULTIPART_THRESHOLD = 64 * MIB
 PART_SIZE = 16 * MIB
 PRESIGN_SECONDS = 3600
+# An earlier upload of the same file in one of these states is replaced by a new one.
+REPLACEABLE = (Photo.Status.UPLOADING, Photo.Status.FAILED)
 
 
 class DuplicatePhoto(Exception):
@@ -85,10 +91,14 @@ def upload_start(
             }
         )
     sha256 = sha256.lower()
+    replaced = None
     if sha256:
         existing = gallery.photos.visible_to_owner().filter(sha256=sha256).first()
-        if existing:
+        if existing and existing.status not in REPLACEABLE:
             raise DuplicatePhoto(existing)
+        # An earlier try that never became a photo (its upload stopped, or its
+        # processing failed) gives way: row, bytes and reserved quota.
+        replaced = existing
     if photo_set is None:
         photo_set = gallery.sets.order_by("position").first()
     elif photo_set.gallery_id != gallery.id:
@@ -105,6 +115,8 @@ def upload_start(
     photo.original.name = original_name(photo, filename)
     try:
         with transaction.atomic():
+            if replaced is not None:
+                photos_delete(gallery=gallery, photo_ids=[replaced.pk])
             storage_reserve(user_id=gallery.owner_id, nbytes=size)
             last = gallery.photos.aggregate(last=Max("position"))["last"]
             photo.position = 0 if last is None else last + 1
@@ -124,43 +136,20 @@ def upload_start(
     return photo, _target(photo)
 
 
-def _s3_client():
-    return default_storage.connection.meta.client
-
-
 def _target(photo: Photo) -> UploadTarget:
     if not settings.USE_S3:
         return UploadTarget(
             method="PUT", url=reverse("api:upload-content", args=[photo.pk])
         )
-    client, bucket, key = _s3_client(), default_storage.bucket_name, photo.original.name
+    key = photo.original.name
     if photo.size <= MULTIPART_THRESHOLD:
-        # A presigned POST, unlike a PUT, lets the bucket itself refuse a body that is
-        # larger than the photographer announced (and reserved quota for).
-        post = client.generate_presigned_post(
-            Bucket=bucket,
-            Key=key,
-            Conditions=[["content-length-range", photo.size, photo.size]],
-            ExpiresIn=PRESIGN_SECONDS,
-        )
+        post = filestore.presigned_post(key, photo.size, PRESIGN_SECONDS)
         return UploadTarget(method="POST", url=post["url"], fields=post["fields"])
-    multipart = client.create_multipart_upload(Bucket=bucket, Key=key)
-    photo.upload_id = multipart["UploadId"]
+    photo.upload_id = filestore.multipart_start(key)
     photo.save(update_fields=["upload_id"])
-    parts = range(1, -(-photo.size // PART_SIZE) + 1)
-    urls = [
-        client.generate_presigned_url(
-            "upload_part",
-            Params={
-                "Bucket": bucket,
-                "Key": key,
-                "UploadId": photo.upload_id,
-                "PartNumber": number,
-            },
-            ExpiresIn=PRESIGN_SECONDS,
-        )
-        for number in parts
-    ]
+    urls = filestore.multipart_part_urls(
+        key, photo.upload_id, -(-photo.size // PART_SIZE), PRESIGN_SECONDS
+    )
     return UploadTarget(method="MULTIPART", part_size=PART_SIZE, part_urls=urls)
 
 
@@ -210,49 +199,68 @@ def upload_receive(*, photo: Photo, stream) -> Photo:
 
 
 def upload_complete(*, photo: Photo, parts: list[dict] | None = None) -> Photo:
-    """Check what arrived and queue the photo for processing."""
-    from galleries.tasks import process_photo
+    """Check what arrived and queue the photo for processing.
 
-    if photo.status != Photo.Status.UPLOADING:
-        return photo
-    if settings.USE_S3:
-        _s3_finish(photo, parts or [])
-    photo.status = Photo.Status.PROCESSING
-    photo.upload_id = ""
-    photo.save(update_fields=["status", "upload_id"])
-    transaction.on_commit(lambda: process_photo.delay(str(photo.pk)))
-    return photo
+    Sent twice (a browser's retry, or several at once), it queues the photo once,
+    and again only if no worker has it: the first one's queueing may have failed.
+    """
+    from galleries.processing import photo_queue, photo_requeue_if_idle
+
+    with transaction.atomic():
+        current = (
+            Photo.objects.select_for_update()
+            .select_related("gallery")
+            .filter(pk=photo.pk)
+            .first()
+        )
+        if current is None:
+            return photo
+        if current.status == Photo.Status.PROCESSING:
+            photo_requeue_if_idle(photo=current)
+            return current
+        if current.status != Photo.Status.UPLOADING:
+            return current
+        if settings.USE_S3:
+            _s3_finish(current, parts or [])
+        current.status = Photo.Status.PROCESSING
+        current.upload_id = ""
+        current.attempts, current.claimed_by = 0, ""
+        current.lease_until = timezone.now() + datetime.timedelta(
+            seconds=settings.PHOTO_STUCK_AFTER_SECONDS
+        )
+        current.save(
+            update_fields=[
+                "status",
+                "upload_id",
+                "attempts",
+                "claimed_by",
+                "lease_until",
+            ]
+        )
+        photo_queue(photo_id=current.pk)
+    return current
 
 
 def _s3_finish(photo: Photo, parts: list[dict]) -> None:
-    client, bucket, key = _s3_client(), default_storage.bucket_name, photo.original.name
+    key = photo.original.name
     if photo.upload_id:
         if not parts:
             raise ValidationError(
                 {"parts": "List the uploaded parts with their ETags."}
             )
         try:
-            client.complete_multipart_upload(
-                Bucket=bucket,
-                Key=key,
-                UploadId=photo.upload_id,
-                MultipartUpload={
-                    "Parts": [
-                        {"PartNumber": int(p["part_number"]), "ETag": p["etag"]}
-                        for p in sorted(parts, key=lambda p: int(p["part_number"]))
-                    ]
-                },
+            filestore.multipart_complete(
+                key,
+                photo.upload_id,
+                [(int(p["part_number"]), p["etag"]) for p in parts],
             )
-        except client.exceptions.ClientError as error:
+        except filestore.StorageRefused as error:
             raise ValidationError(
                 {"parts": f"The storage refused to assemble the parts: {error}"}
             ) from error
-    try:
-        arrived = client.head_object(Bucket=bucket, Key=key)["ContentLength"]
-    except client.exceptions.ClientError:
-        raise ValidationError(
-            {"file": "The file has not arrived in storage yet."}
-        ) from None
+    arrived = filestore.stored_size(key)
+    if arrived is None:
+        raise ValidationError({"file": "The file has not arrived in storage yet."})
     if arrived != photo.size:
         default_storage.delete(key)
         raise ValidationError(
@@ -265,17 +273,24 @@ def _s3_finish(photo: Photo, parts: list[dict]) -> None:
 
 def upload_abort(*, photo: Photo) -> None:
     """Give up an unfinished upload: its bytes, quota and row all go."""
-    from galleries.services import photos_delete
-
     if photo.status != Photo.Status.UPLOADING:
         raise ValidationError("Only an unfinished upload can be aborted.")
     photos_delete(gallery=photo.gallery, photo_ids=[photo.pk])
 
 
+def upload_abandon(*, photo: Photo, now: datetime.datetime) -> bool:
+    """An upload never confirmed in time: its row, any bytes that arrived (and an
+    unfinished multipart upload's parts) and its reserved quota go. False if it was
+    confirmed or removed meanwhile."""
+    return bool(
+        abandoned_uploads_delete(gallery=photo.gallery, photo_ids=[photo.pk], now=now)
+    )
+
+
 def photo_reject(*, photo: Photo, message: str) -> None:
     """The file is not a photo we accept: keep the reason, drop the bytes and quota."""
     from galleries.services import stored_names
-    from galleries.tasks import delete_files
+    from galleries.tasks import delete_files_later
 
     names = stored_names(photo)
     with transaction.atomic():
@@ -288,6 +303,8 @@ def photo_reject(*, photo: Photo, message: str) -> None:
             original="",
             renditions={},
             renditions_size=0,
+            claimed_by="",
+            lease_until=None,
         )
         storage_release(user_id=photo.gallery.owner_id, nbytes=locked.size)
-        transaction.on_commit(lambda: delete_files.delay(names=names, multipart=[]))
+        transaction.on_commit(lambda: delete_files_later(names=names))

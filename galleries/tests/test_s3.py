@@ -241,6 +241,63 @@ def test_deleting_a_gallery_empties_its_part_of_the_bucket(
     assert owner.storage_used == 0
 
 
+def _unfinished_multipart() -> list[str]:
+    return sorted(key for key, _, _ in filestore.multipart_uploads("photos/"))
+
+
+def test_an_abandoned_multipart_upload_leaves_no_parts_row_or_quota(
+    gallery, owner, owner_api, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from galleries import recovery
+
+    monkeypatch.setattr(uploads, "MULTIPART_THRESHOLD", 5 * 1024 * 1024)
+    monkeypatch.setattr(uploads, "PART_SIZE", 5 * 1024 * 1024)
+    data = os.urandom(6 * 1024 * 1024)
+    start = _start(owner_api, gallery, data, "big.jpg")
+    first_part = start["upload"]["part_urls"][0]
+    assert http.request("PUT", first_part, body=data[: 5 * 1024 * 1024]).status == 200
+    key = Photo.objects.get(pk=start["photo"]["id"]).original.name
+    assert _unfinished_multipart() == [key]
+
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(
+        seconds=settings.UPLOAD_ABANDONED_AFTER_SECONDS + 1
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        recovery.recovery_sweep(now=later)
+
+    assert _unfinished_multipart() == []
+    assert not Photo.objects.exists()
+    owner.refresh_from_db()
+    assert owner.storage_used == 0
+
+
+def test_reconcile_aborts_multipart_uploads_that_no_upload_owns():
+    from django.core.management import call_command
+
+    key = "photos/lost/original.jpg"
+    filestore.multipart_start(key)
+    out = io.StringIO()
+    call_command("reconcile_storage", stdout=out)
+    assert f"unfinished multipart upload of {key}" in out.getvalue()
+
+    call_command("reconcile_storage", "--fix", stdout=io.StringIO())
+
+    assert _unfinished_multipart() == []
+
+
+def test_a_confirm_before_the_file_arrived_keeps_the_upload_open(gallery, owner_api):
+    data = (PHOTOS / "orientation" / "portrait_1.jpg").read_bytes()
+    start = _start(owner_api, gallery, data, "p.jpg")
+
+    done = owner_api.post(
+        reverse("api:upload-complete", args=[start["photo"]["id"]]), {}, format="json"
+    )
+
+    assert done.status_code == 400
+    assert "not arrived" in str(done.json())
+    assert Photo.objects.get().status == Photo.Status.UPLOADING
+
+
 def test_healthz_checks_the_bucket(client):
     body = client.get(reverse("healthz")).json()
 

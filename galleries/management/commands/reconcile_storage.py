@@ -4,13 +4,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db.models import Q, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from galleries import processing, services
+from galleries import filestore, processing, services, uploads
 from galleries.filestore import delete_files, walk
 from galleries.models import Photo
 
-STALE_UPLOAD = datetime.timedelta(hours=24)
 KEEP_REJECTED = datetime.timedelta(days=7)
 
 
@@ -25,8 +25,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, fix: bool = False, **options) -> None:
         self.fix = fix
+        self.now = timezone.now()
         problems = (
-            self.abandoned_uploads()
+            self.stuck_photos()
+            + self.abandoned_uploads()
+            + self.reserved_without_object()
+            + self.unfinished_multipart()
             + self.old_rejections()
             + self.orphaned_files()
             + self.missing_renditions()
@@ -39,16 +43,70 @@ class Command(BaseCommand):
     def report(self, message: str) -> None:
         self.stdout.write(("fixed: " if self.fix else "") + message)
 
-    def abandoned_uploads(self) -> int:
-        stale = Photo.objects.filter(
-            status=Photo.Status.UPLOADING, uploaded_at__lt=timezone.now() - STALE_UPLOAD
-        ).select_related("gallery")
+    def stuck_photos(self) -> int:
+        """Processing past the lease: never queued, lost, or their worker died."""
         count = 0
-        for photo in stale:
+        for photo in Photo.objects.stuck(self.now).only(
+            "id", "original_filename", "attempts"
+        ):
             count += 1
-            self.report(f"abandoned upload {photo.pk} ({photo.original_filename})")
+            self.report(
+                f"photo {photo.pk} ({photo.original_filename}) stuck in processing "
+                f"after {photo.attempts} attempt(s)"
+            )
+            if self.fix and not processing.photo_requeue_stuck(
+                photo_id=photo.pk, now=self.now
+            ):
+                processing.photo_give_up_stuck(photo_id=photo.pk, now=self.now)
+        return count
+
+    def abandoned_uploads(self) -> int:
+        count = 0
+        for photo in Photo.objects.abandoned_uploads(self.now).select_related(
+            "gallery"
+        ):
+            count += 1
+            self.report(
+                f"abandoned upload {photo.pk} ({photo.original_filename}) holding "
+                f"{filesizeformat(photo.size)} of quota"
+            )
+            if self.fix:
+                uploads.upload_abandon(photo=photo, now=self.now)
+        return count
+
+    def reserved_without_object(self) -> int:
+        """Processing or failed photos counted in the quota whose original is gone:
+        nothing can become of them."""
+        count = 0
+        for photo in Photo.objects.filter(
+            status__in=[Photo.Status.PROCESSING, Photo.Status.FAILED]
+        ).select_related("gallery"):
+            if photo.original and filestore.stored_size(photo.original.name):
+                continue
+            count += 1
+            self.report(
+                f"photo {photo.pk} ({photo.original_filename}) reserves "
+                f"{filesizeformat(photo.size)} of quota for a file that is not stored"
+            )
             if self.fix:
                 services.photos_delete(gallery=photo.gallery, photo_ids=[photo.pk])
+        return count
+
+    def unfinished_multipart(self) -> int:
+        """Multipart uploads the bucket keeps parts of, that no live upload owns."""
+        live = set(
+            Photo.objects.filter(status=Photo.Status.UPLOADING)
+            .exclude(upload_id="")
+            .values_list("original", "upload_id")
+        )
+        count = 0
+        for key, upload_id, started in filestore.multipart_uploads("photos/"):
+            if (key, upload_id) in live:
+                continue
+            count += 1
+            self.report(f"unfinished multipart upload of {key} (begun {started})")
+            if self.fix:
+                filestore.multipart_abort(key, upload_id)
         return count
 
     def old_rejections(self) -> int:
