@@ -5,6 +5,7 @@ bin/faults is the way in: it restarts the stack's processes with short recovery
 deadlines first. `--list` names the scenarios."""
 
 import argparse
+import contextlib
 import secrets
 import sys
 import tempfile
@@ -20,10 +21,9 @@ from faults.stack import Stack
 def _mend(stack: Stack) -> None:
     """Whatever a scenario that crashed left stopped, started again."""
     for service in ("postgres", "redis", "s3"):
-        try:
+        # A service that will not start shows in the next scenario's failure.
+        with contextlib.suppress(Exception):
             stack.services("start", service)
-        except Exception:  # noqa: BLE001 - reported by the next scenario's failure
-            pass
     stack.prodstack("start", check=False)
 
 
@@ -62,7 +62,9 @@ def main() -> int:
             except Exception as error:  # noqa: BLE001 - one scenario's crash is its FAIL
                 traceback.print_exc()
                 result = Audit(name)
-                result.problems.append(f"the scenario crashed: {type(error).__name__}: {error}")
+                result.problems.append(
+                    f"the scenario crashed: {type(error).__name__}: {error}"
+                )
                 _mend(stack)
             result.notes.append(f"took {time.monotonic() - began:.0f} s")
             print(
@@ -77,7 +79,9 @@ def main() -> int:
     missed = [a.scenario for a in audits if not a.passed]
     print()
     if missed:
-        print(f"FAILED: {len(missed)} of {len(audits)} scenario(s) missed a target: {', '.join(missed)}")
+        print(
+            f"FAILED: {len(missed)} of {len(audits)} scenario(s) missed a target: {', '.join(missed)}"
+        )
         return 1
     print(f"all {len(audits)} scenarios met every target")
     return 0

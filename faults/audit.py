@@ -89,7 +89,9 @@ def bucket_objects(stack: Stack, gallery_ids: list[str]) -> tuple[set[str], list
     return keys, uploads
 
 
-def settle(stack: Stack, gallery_ids: list[str], samples: list[Sample], deadline: float):
+def settle(
+    stack: Stack, gallery_ids: list[str], samples: list[Sample], deadline: float
+):
     """Wait until every file of the batch has a settled photo and none is uploading
     or processing, or the deadline (time.monotonic()) passes. Returns seconds waited."""
     started = time.monotonic()
@@ -145,7 +147,9 @@ def audit(
         busy = [r for r in mine if r["status"] not in SETTLED]
         if failed and not busy:
             result.failed += 1
-            result.failed_reasons[f"{failed[0]['status']}: {failed[0]['error'][:90]}"] += 1
+            result.failed_reasons[
+                f"{failed[0]['status']}: {failed[0]['error'][:90]}"
+            ] += 1
         elif not busy:
             result.lost += 1
             result.notes.append(f"lost: {sample.name} has no photo at all")
@@ -163,11 +167,15 @@ def audit(
             f"orphaned: {len(orphans)} object(s), e.g. {', '.join(orphans[:3])}"
         )
     if multipart:
-        result.notes.append(f"orphaned: {len(multipart)} unfinished multipart upload(s)")
+        result.notes.append(
+            f"orphaned: {len(multipart)} unfinished multipart upload(s)"
+        )
 
     for email, used, account_galleries in _accounts(stack, emails):
-        account_rows = rows if set(account_galleries) <= set(gallery_ids) else _rows(
-            stack, account_galleries
+        account_rows = (
+            rows
+            if set(account_galleries) <= set(gallery_ids)
+            else _rows(stack, account_galleries)
         )
         account_keys = keys
         if not set(account_galleries) <= set(gallery_ids):
@@ -201,9 +209,13 @@ COLUMNS = [
 
 def table(audits: list[Audit]) -> str:
     def line(values) -> str:
-        return "| " + " | ".join(
-            str(v).ljust(w) for v, (_, w) in zip(values, COLUMNS, strict=True)
-        ) + " |"
+        return (
+            "| "
+            + " | ".join(
+                str(v).ljust(w) for v, (_, w) in zip(values, COLUMNS, strict=True)
+            )
+            + " |"
+        )
 
     out = [
         line(name for name, _ in COLUMNS),
@@ -235,4 +247,4 @@ def table(audits: list[Audit]) -> str:
         if lines:
             details.append(f"{a.scenario}:")
             details += lines
-    return "\n".join(out + ([""] + details if details else []))
+    return "\n".join(out + (["", *details] if details else []))

@@ -145,18 +145,28 @@ class Photographer:
         status, body = self.api(
             "POST",
             f"/galleries/{gallery_id}/photos/uploads/",
-            json={"filename": sample.name, "size": len(sample.data), "sha256": sample.sha256},
+            json={
+                "filename": sample.name,
+                "size": len(sample.data),
+                "sha256": sample.sha256,
+            },
         )
         if status == 409:
             outcome.state, outcome.message = "skipped", _detail(body)
             return outcome
         if status != 201:
-            outcome.state, outcome.message = "failed", f"start: HTTP {status} {_detail(body)}"
+            outcome.state, outcome.message = (
+                "failed",
+                f"start: HTTP {status} {_detail(body)}",
+            )
             return outcome
         outcome.photo_id = body["photo"]["id"]
         target = body["upload"]
         if target["method"] != "POST":
-            outcome.state, outcome.message = "failed", f"unexpected target {target['method']}"
+            outcome.state, outcome.message = (
+                "failed",
+                f"unexpected target {target['method']}",
+            )
             return outcome
 
         def post():
@@ -180,7 +190,10 @@ class Photographer:
             return outcome
         status, body = self.confirm(outcome.photo_id)
         if status != 200:
-            outcome.state, outcome.message = "failed", f"confirm: HTTP {status} {_detail(body)}"
+            outcome.state, outcome.message = (
+                "failed",
+                f"confirm: HTTP {status} {_detail(body)}",
+            )
             return outcome
         outcome.state = "sent"
         if wait:
@@ -202,7 +215,10 @@ class Photographer:
                 outcome.state = "done"
                 return
             if body["status"] not in ("processing", "uploading"):
-                outcome.state, outcome.message = "failed", body.get("error") or body["status"]
+                outcome.state, outcome.message = (
+                    "failed",
+                    body.get("error") or body["status"],
+                )
                 return
             time.sleep(1.5)
         outcome.state, outcome.message = "failed", "still processing"
@@ -212,7 +228,9 @@ class Photographer:
     ) -> list[Outcome]:
         """A batch, three files at a time, as the uploader pumps its queue."""
         with ThreadPoolExecutor(CONCURRENCY) as pool:
-            return list(pool.map(lambda s: self.upload(gallery_id, s, wait=wait), samples))
+            return list(
+                pool.map(lambda s: self.upload(gallery_id, s, wait=wait), samples)
+            )
 
 
 def _detail(body) -> str:

@@ -85,7 +85,9 @@ class Context:
             batch = self.samples("browsed", 30)
             who.upload_all(gallery, batch)
             settle(self.stack, [gallery], batch, self.deadline(len(batch)))
-            self.browsed = Browsed(who, who.email, gallery, who.create_link(gallery), batch)
+            self.browsed = Browsed(
+                who, who.email, gallery, who.create_link(gallery), batch
+            )
         return self.browsed
 
 
@@ -131,18 +133,24 @@ def _upload_again(
     pending = [o.sample for o in outcomes if o.state == "failed"]
     if pending:
         reasons = sorted({o.message[:80] for o in outcomes if o.state == "failed"})
-        notes.append(f"{len(pending)} file(s) showed as not uploaded ({'; '.join(reasons)}): uploaded again")
+        notes.append(
+            f"{len(pending)} file(s) showed as not uploaded ({'; '.join(reasons)}): uploaded again"
+        )
     while pending and time.monotonic() < until:
         again = who.upload_all(gallery, pending)
         refused = [o for o in again if o.state in ("failed", "skipped")]
         # Skipped is fine when the photo it points at is really there.
-        pending = [o.sample for o in refused if not _really_there(stack, gallery, o.sample)]
+        pending = [
+            o.sample for o in refused if not _really_there(stack, gallery, o.sample)
+        ]
         if pending:
             reasons = sorted({o.message[:80] for o in refused})
             notes.append(f"{len(pending)} refused again ({'; '.join(reasons)})")
             time.sleep(10)
     if pending:
-        notes.append(f"{len(pending)} file(s) could not be uploaded again before the deadline")
+        notes.append(
+            f"{len(pending)} file(s) could not be uploaded again before the deadline"
+        )
     return notes, len(pending)
 
 
@@ -171,12 +179,18 @@ def worker_sigkill(ctx: Context) -> Audit:
     outcomes = who.upload_all(gallery, batch)
     ready = _wait_ready_count(ctx.stack, gallery, 6, timeout=60)
     victims = ctx.stack.kill_worker()
-    notes = [f"SIGKILL to the worker and its pool ({len(victims)} processes) at {ready}/60 ready"]
+    notes = [
+        f"SIGKILL to the worker and its pool ({len(victims)} processes) at {ready}/60 ready"
+    ]
     time.sleep(2)
     ctx.stack.restart_missing()
     waited = settle(ctx.stack, [gallery], batch, ctx.deadline(len(batch)))
     result = audit(ctx.stack, name, [gallery], [who.email], batch)
-    result.notes = notes + [f"settled {waited:.0f} s after the worker came back"] + result.notes
+    result.notes = [
+        *notes,
+        f"settled {waited:.0f} s after the worker came back",
+        *result.notes,
+    ]
     _unconfirmed(result, outcomes)
     ctx.browsed = Browsed(who, who.email, gallery, who.create_link(gallery), batch)
     return result
@@ -205,7 +219,11 @@ def _get(url: str, headers: dict | None = None, small: bool = False):
     parts = urlsplit(url)
     kind = _SmallWindow if small else http.client.HTTPConnection
     conn = kind(parts.hostname, parts.port, timeout=60)
-    conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
+    conn.request(
+        "GET",
+        parts.path + (f"?{parts.query}" if parts.query else ""),
+        headers=headers or {},
+    )
     return conn, conn.getresponse()
 
 
@@ -253,7 +271,9 @@ def zip_resume(ctx: Context) -> Audit:
     except (http.client.HTTPException, OSError) as error:
         notes.append(f"the download broke off: {type(error).__name__}")
     conn.close()
-    notes.append(f"worker {victim} killed; {len(received):,} of {len(reference):,} bytes had arrived")
+    notes.append(
+        f"worker {victim} killed; {len(received):,} of {len(reference):,} bytes had arrived"
+    )
     if len(received) >= len(reference):
         problems.append("the kill came after the whole archive had been sent")
     time.sleep(1)  # gunicorn's master starts a new worker
@@ -315,14 +335,20 @@ def double_confirm(ctx: Context) -> Audit:
         status, body = who.api(
             "POST",
             f"/galleries/{gallery}/photos/uploads/",
-            json={"filename": sample.name, "size": len(sample.data), "sha256": sample.sha256},
+            json={
+                "filename": sample.name,
+                "size": len(sample.data),
+                "sha256": sample.sha256,
+            },
         )
         if status != 201:
             problems.append(f"start {sample.name}: HTTP {status}")
             continue
         target = body["upload"]
         status, _ = who._send(
-            "POST", target["url"], data=target["fields"],
+            "POST",
+            target["url"],
+            data=target["fields"],
             files={"file": (sample.name, sample.data)},
         )
         ids[body["photo"]["id"]] = sample
@@ -342,7 +368,9 @@ def double_confirm(ctx: Context) -> Audit:
     settle(ctx.stack, [gallery], batch, ctx.deadline(len(batch)))
     time.sleep(2)  # files of a losing render are deleted by a task
     result = audit(ctx.stack, name, [gallery], [who.email], batch)
-    result.notes.insert(0, f"{len(statuses)} confirms: statuses {sorted(set(statuses))}")
+    result.notes.insert(
+        0, f"{len(statuses)} confirms: statuses {sorted(set(statuses))}"
+    )
     result.problems += problems + _renders(ctx, gallery, ids, log_start)
     return result
 
@@ -377,7 +405,9 @@ def _renders(ctx: Context, gallery: str, ids: dict, log_start: int | None) -> li
         if count > per_render:
             twice.append(f"{count / per_render:.0f}x")
     if twice:
-        return [f"{len(twice)} of {len(ids)} photos rendered more than once ({', '.join(twice)})"]
+        return [
+            f"{len(twice)} of {len(ids)} photos rendered more than once ({', '.join(twice)})"
+        ]
     return []
 
 
@@ -399,9 +429,13 @@ def postgres_down(ctx: Context) -> Audit:
     result = audit(ctx.stack, name, [shared.gallery_id], [shared.email], shared.samples)
     _count_visitors(result, visitors)
     if back is None:
-        result.problems.append("the gallery page did not answer 200 within 30 s of PostgreSQL's return")
+        result.problems.append(
+            "the gallery page did not answer 200 within 30 s of PostgreSQL's return"
+        )
     else:
-        result.notes.insert(0, f"pages answered again {back:.1f} s after PostgreSQL came back")
+        result.notes.insert(
+            0, f"pages answered again {back:.1f} s after PostgreSQL came back"
+        )
     return result
 
 
@@ -460,7 +494,9 @@ def redis_down(ctx: Context) -> Audit:
     mine = who.errors_5xx + visitors.photographer_5xx
     if mine:
         kinds = sorted({re.sub(r"[0-9a-f-]{36}", "<id>", e) for e in mine})
-        result.problems.append(f"{len(mine)} 5xx to the photographer: {'; '.join(kinds[:4])}")
+        result.problems.append(
+            f"{len(mine)} 5xx to the photographer: {'; '.join(kinds[:4])}"
+        )
     return result
 
 

@@ -65,7 +65,9 @@ class Stack:
         folder = Path(os.environ.get("PRODSTACK_DIR") or ROOT / "var" / "prodstack")
         env_file = folder / "env"
         if not env_file.is_file():
-            raise SystemExit(f"no {env_file}: start the stack first (bin/prodstack start)")
+            raise SystemExit(
+                f"no {env_file}: start the stack first (bin/prodstack start)"
+            )
         return cls(dir=folder.resolve(), env=read_env_file(env_file))
 
     # --- where things are -------------------------------------------------------------
@@ -179,7 +181,11 @@ class Stack:
                 links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
             except OSError:
                 continue
-            if any(link[len("socket:[") : -1] in wanted for link in links if link.startswith("socket:[")):
+            if any(
+                link[len("socket:[") : -1] in wanted
+                for link in links
+                if link.startswith("socket:[")
+            ):
                 return pid
         return None
 
