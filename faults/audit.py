@@ -153,8 +153,9 @@ def audit(
         elif not busy:
             result.lost += 1
             result.notes.append(f"lost: {sample.name} has no photo at all")
+    wanted = {s.sha256 for s in samples}
     for row in rows:
-        if row["status"] not in SETTLED:
+        if row["status"] not in SETTLED and row["sha256"] in wanted:
             result.stuck += 1
             has = "with" if row["original"] in keys else "without"
             result.stuck_states[f"{row['status']} ({has} its original)"] += 1
@@ -243,7 +244,11 @@ def table(audits: list[Audit]) -> str:
         lines = [f"  failed ({n}x) {reason}" for reason, n in a.failed_reasons.items()]
         lines += [f"  stuck ({n}x) {state}" for state, n in a.stuck_states.items()]
         lines += [f"  MISSED: {p}" for p in a.problems]
-        lines += [f"  {note}" for note in a.notes]
+        lost = [n for n in a.notes if n.startswith("lost: ")]
+        kept = [n for n in a.notes if not n.startswith("lost: ")]
+        lines += [f"  {note}" for note in lost[:3] + kept]
+        if len(lost) > 3:
+            lines.append(f"  ... and {len(lost) - 3} more lost")
         if lines:
             details.append(f"{a.scenario}:")
             details += lines

@@ -57,7 +57,7 @@ class Context:
         """When, from now, everything must be back: the recovery deadline the settings
         give, plus the time the worker needs for what is left of the batch."""
         after = self.abandoned_after if abandoned else self.stuck_after
-        return time.monotonic() + after + 2 * self.sweep + 15 + 1.0 * photos_left
+        return time.monotonic() + after + 2 * self.sweep + 15 + 0.5 * photos_left
 
     def email(self, scenario: str) -> str:
         return f"faults-{self.run}-{scenario.replace('_', '-')}@proofsheet.local"
@@ -412,21 +412,26 @@ def _renders(ctx: Context, gallery: str, ids: dict, log_start: int | None) -> li
 
 
 def postgres_down(ctx: Context) -> Audit:
-    """PostgreSQL stopped for 20 s while visitors browse: a 503 with Retry-After, never
-    a 500; everything answers again once it is back."""
+    """PostgreSQL stopped for 20 s while visitors browse a gallery of 10 photos: a 503
+    with Retry-After, never a 500; everything answers again once it is back."""
     name = "postgres_down_browsing"
-    shared = ctx.shared()
-    visitors = Visitors(ctx.stack.url, shared.token, shared.photographer).start()
+    who = ctx.photographer(name)
+    gallery = who.create_gallery("PostgreSQL stopped while visitors browse")
+    batch = ctx.samples(name, 10)
+    who.upload_all(gallery, batch)
+    settle(ctx.stack, [gallery], batch, ctx.deadline(len(batch)))
+    visitors = Visitors(ctx.stack.url, who.create_link(gallery), who).start()
     time.sleep(4)
     ctx.stack.services("stop", "postgres")
     try:
         time.sleep(20)
     finally:
         ctx.stack.services("start", "postgres")
-    back = _until_ok(f"{ctx.stack.url}/s/{shared.token}/", 30)
+    back = _until_ok(f"{ctx.stack.url}/s/{visitors.token}/", 30)
     time.sleep(4)
     visitors.stop()
-    result = audit(ctx.stack, name, [shared.gallery_id], [shared.email], shared.samples)
+    settle(ctx.stack, [gallery], batch, ctx.deadline(0))
+    result = audit(ctx.stack, name, [gallery], [who.email], batch)
     _count_visitors(result, visitors)
     if back is None:
         result.problems.append(
@@ -470,13 +475,12 @@ def redis_down(ctx: Context) -> Audit:
     """Redis (cache and broker) stopped for 30 s while a photographer uploads 36 photos
     and visitors browse: no 5xx, and every photo becomes ready."""
     name = "redis_down_uploads"
-    shared = ctx.shared()
     who = ctx.photographer(name)
     gallery = who.create_gallery("Redis stopped during uploads")
-    batch = ctx.samples(name, 36)
-    visitors = Visitors(ctx.stack.url, shared.token, who).start()
+    batch = ctx.samples(name, 40)
     outcomes, uploading = _paced(who, gallery, batch, every=1.0)
-    time.sleep(3)
+    visitors = Visitors(ctx.stack.url, who.create_link(gallery), who).start()
+    _wait_ready_count(ctx.stack, gallery, 4, timeout=30)
     ctx.stack.services("stop", "redis")
     try:
         time.sleep(30)
