@@ -472,7 +472,7 @@ def _count_visitors(result: Audit, visitors: Visitors) -> None:
 
 
 def redis_down(ctx: Context) -> Audit:
-    """Redis (cache and broker) stopped for 30 s while a photographer uploads 36 photos
+    """Redis (cache and broker) stopped for 30 s while a photographer uploads 40 photos
     and visitors browse: no 5xx, and every photo becomes ready."""
     name = "redis_down_uploads"
     who = ctx.photographer(name)
