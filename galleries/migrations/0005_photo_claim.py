@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('galleries', '0003_taken_at_as_shot'),
+        ('galleries', '0004_photo_crc32'),
     ]
 
     operations = [
