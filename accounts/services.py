@@ -104,11 +104,10 @@ def user_delete(*, user: User, password: str) -> None:
 
 
 def user_remove(*, user: User) -> None:
-    """Delete an account with its galleries, and its files once that has committed."""
-    from galleries.services import owner_photos_delete
-
+    """Delete an account with everything it owns. The apps above this one remove
+    what they keep for it as it goes (galleries/receivers.py deletes the photos and,
+    once this has committed, their files)."""
     with transaction.atomic():
-        owner_photos_delete(owner=user)
         user.delete()
 
 

@@ -81,6 +81,16 @@ def test_deleting_the_account_removes_every_file(
     assert _files(settings) == []
 
 
+def test_accounts_deleted_in_bulk_take_their_files_with_them(
+    owner, two_photos, settings, django_capture_on_commit_callbacks
+):
+    # As the admin's "delete selected" does: a queryset delete, no service called.
+    with django_capture_on_commit_callbacks(execute=True):
+        User.objects.filter(pk=owner.pk).delete()
+
+    assert _files(settings) == []
+
+
 def test_files_stay_when_the_delete_rolls_back(
     gallery, two_photos, settings, django_capture_on_commit_callbacks
 ):
