@@ -8,7 +8,6 @@ checked by a real server, not a mock.
 import datetime
 import io
 import os
-import re
 import time
 import urllib.parse
 
@@ -23,8 +22,6 @@ from storages.backends.s3 import S3Storage
 from galleries import filestore, uploads
 from galleries.models import Photo
 from galleries.tests.conftest import PHOTOS
-from galleries.tests.factories import ReadyPhotoFactory
-from sharing.tests.factories import ShareLinkFactory
 
 pytestmark = pytest.mark.services
 
@@ -376,22 +373,3 @@ def _count_signatures(monkeypatch) -> list:
         lambda storage, *a, **k: signatures.append(a) or sign(storage, *a, **k),
     )
     return signatures
-
-
-def test_a_second_visit_to_a_public_gallery_signs_no_url(gallery, client, monkeypatch):
-    ReadyPhotoFactory.create_batch(3, gallery=gallery)
-    link = ShareLinkFactory(gallery=gallery)
-    page = reverse("sharing:gallery", args=[link.token])
-    first = client.get(page)
-    signatures = _count_signatures(monkeypatch)
-    filestore._s3_urls.clear()  # another web process, the shared cache warm
-
-    second = client.get(page)
-
-    assert signatures == []
-    assert second.status_code == 200
-    urls = set(re.findall(rb"https?://[^\s\"',]+X-Amz-Signature=\w+", second.content))
-    assert len(urls) >= 3 * 4
-    assert urls == set(
-        re.findall(rb"https?://[^\s\"',]+X-Amz-Signature=\w+", first.content)
-    )
