@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.forms.models import model_to_dict
 from django.http import (
     FileResponse,
@@ -31,7 +31,7 @@ from django.views.decorators.http import (
 )
 
 from config import http_ranges
-from galleries import attention, services
+from galleries import attention, gallery_page, services
 from galleries.filenames import download_name
 from galleries.filestore import file_url, read_range, read_token, warm_urls
 from galleries.forms import (
@@ -42,8 +42,6 @@ from galleries.forms import (
     SortForm,
 )
 from galleries.models import Gallery, GallerySet, Photo
-from sharing import analytics
-from sharing.models import FavouriteList
 
 
 def gallery_url(gallery: Gallery) -> str:
@@ -127,20 +125,10 @@ def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
         if current_set is None:
             raise Http404
         photos = photos.filter(photo_set=current_set)
-    # Clients' favourites lists, in one query however many there are.
-    favourite_lists = list(
-        FavouriteList.objects.filter(link__gallery=gallery)
-        .select_related("link")
-        .annotate(photo_count=Count("items"))
-        .order_by(F("submitted_at").desc(nulls_last=True), "-created_at")
+    page = gallery_page.build(
+        gallery_page.GalleryPage(request=request, gallery=gallery, photos=photos)
     )
-    showing_list = None
-    if list_id := request.GET.get("list"):
-        showing_list = next((f for f in favourite_lists if str(f.pk) == list_id), None)
-        if showing_list is None:
-            raise Http404
-        photos = photos.filter(pk__in=showing_list.items.values("photo_id"))
-    photos = list(photos)
+    photos = list(page.photos)
     warm_urls(photos)
     return render(
         request,
@@ -150,9 +138,10 @@ def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
             "sets": sets,
             "current_set": current_set,
             "photos": photos,
-            "favourite_lists": favourite_lists,
-            "showing_list": showing_list,
-            "share_totals": analytics.totals(gallery.share_links.all()),
+            **page.context,
+            "banners": page.banners,
+            "panels": page.panels,
+            "filtered": page.filtered,
             "sort_form": SortForm(),
             "set_form": SetForm(),
             "upload_limit": settings.PHOTO_MAX_UPLOAD_BYTES,

@@ -5,4 +5,5 @@ class SharingConfig(AppConfig):
     name = "sharing"
 
     def ready(self):
-        from sharing import checks  # noqa: F401  (registers the deploy checks)
+        # Registers the deploy checks and the gallery page's sharing panel.
+        from sharing import checks, gallery_page  # noqa: F401
