@@ -170,6 +170,31 @@ def photo_release(*, photo_id, worker: str, retry_in: int) -> None:
     )
 
 
+def renditions_store(*, photo: Photo, items, replace: bool = True) -> dict:
+    """Save rendered files in the photo's folder; returns them as `Photo.renditions`
+    holds them. With `replace`, a file of the same name goes first (a re-run replaces,
+    never piles up copies). If one save fails, the ones saved before it are deleted."""
+    renditions: dict = {}
+    try:
+        for item in items:
+            name = f"{photo_dir(photo)}/{item.name}.{EXTENSIONS[item.format]}"
+            if replace:
+                default_storage.delete(name)
+            stored = default_storage.save(name, ContentFile(item.data))
+            renditions[f"{item.name}.{item.format}"] = {
+                "name": stored,
+                "width": item.width,
+                "height": item.height,
+                "mime": item.mime_type,
+                "bytes": len(item.data),
+                "crc32": zlib.crc32(item.data),
+            }
+    except Exception:
+        delete_files(r["name"] for r in renditions.values())
+        raise
+    return renditions
+
+
 # --- Processing -------------------------------------------------------------------------
 
 
@@ -214,20 +239,8 @@ def photo_process(
             return photo
 
     old_names = [r["name"] for r in photo.renditions.values()]
-    renditions, total = {}, 0
-    for item in made.items:
-        name = f"{photo_dir(photo)}/{item.name}.{EXTENSIONS[item.format]}"
-        default_storage.delete(name)  # a re-run replaces, never piles up copies
-        stored = default_storage.save(name, ContentFile(item.data))
-        renditions[f"{item.name}.{item.format}"] = {
-            "name": stored,
-            "width": item.width,
-            "height": item.height,
-            "mime": item.mime_type,
-            "bytes": len(item.data),
-            "crc32": zlib.crc32(item.data),
-        }
-        total += len(item.data)
+    renditions = renditions_store(photo=photo, items=made.items)
+    total = sum(r["bytes"] for r in renditions.values())
 
     with transaction.atomic():
         current = Photo.objects.select_for_update().filter(pk=photo.pk).first()

@@ -40,9 +40,9 @@ from accounts.models import User
 from accounts.services import QuotaExceeded, storage_reserve, user_create
 from config.celery import app as celery_app
 from galleries import imaging, services
-from galleries.filestore import delete_files, original_name, photo_dir
+from galleries.filestore import delete_files, original_name
 from galleries.models import Gallery, Photo
-from galleries.processing import EXTENSIONS
+from galleries.processing import renditions_store
 from sharing import services as sharing_services
 from sharing.models import ShareLink
 
@@ -334,19 +334,14 @@ def store(photo: Photo, sample: Prepared, number: int) -> list[str]:
     original = unique_jpeg(sample.original, f"Proofsheet seed {number}")
     names = [default_storage.save(original_name(photo, ".jpg"), ContentFile(original))]
     photo.original = names[0]
-    renditions = {}
-    for item in sample.rendered.items:
-        name = f"{photo_dir(photo)}/{item.name}.{EXTENSIONS[item.format]}"
-        stored = default_storage.save(name, ContentFile(item.data))
-        names.append(stored)
-        renditions[f"{item.name}.{item.format}"] = {
-            "name": stored,
-            "width": item.width,
-            "height": item.height,
-            "mime": item.mime_type,
-            "bytes": len(item.data),
-            "crc32": zlib.crc32(item.data),
-        }
+    try:
+        renditions = renditions_store(
+            photo=photo, items=sample.rendered.items, replace=False
+        )
+    except Exception:
+        delete_files(names)
+        raise
+    names += [r["name"] for r in renditions.values()]
     photo.size = len(original)
     photo.sha256 = hashlib.sha256(original).hexdigest()
     photo.crc32 = zlib.crc32(original)
