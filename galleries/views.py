@@ -42,15 +42,11 @@ from galleries.forms import (
     SortForm,
 )
 from galleries.models import Gallery, GallerySet, Photo
+from galleries.ownership import owned_gallery, owned_photo
 
 
 def gallery_url(gallery: Gallery) -> str:
     return reverse("galleries:detail", args=[gallery.pk])
-
-
-def _gallery_for(request: HttpRequest, pk) -> Gallery:
-    """The logged-in photographer's gallery, or 404 for anyone else."""
-    return get_object_or_404(Gallery.objects.owned_by(request.user), pk=pk)
 
 
 def _set_for(gallery: Gallery, pk) -> GallerySet:
@@ -152,7 +148,7 @@ def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def gallery_edit(request: HttpRequest, pk) -> HttpResponse:
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     # Not bound to the instance: the service, not the form, changes the gallery.
     form = GalleryForm(
         request.POST or None,
@@ -170,7 +166,7 @@ def gallery_edit(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def gallery_delete(request: HttpRequest, pk) -> HttpResponse:
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     if request.method == "POST":
         services.gallery_delete(gallery=gallery)
         messages.success(request, f"“{gallery.title}” and its photos were deleted.")
@@ -186,7 +182,7 @@ def gallery_delete(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_POST
 def set_create(request: HttpRequest, pk) -> HttpResponse:
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     form = SetForm(request.POST)
     if form.is_valid():
         photo_set = services.set_create(gallery=gallery, name=form.cleaned_data["name"])
@@ -199,7 +195,7 @@ def set_create(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_POST
 def set_rename(request: HttpRequest, pk, set_pk) -> HttpResponse:
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     form = SetForm(request.POST)
     if form.is_valid():
         services.set_rename(
@@ -212,7 +208,7 @@ def set_rename(request: HttpRequest, pk, set_pk) -> HttpResponse:
 @require_POST
 def set_move(request: HttpRequest, pk, set_pk) -> HttpResponse:
     """Move a set one place earlier or later."""
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     ids = [str(s) for s in gallery.sets.values_list("pk", flat=True)]
     index = ids.index(str(_set_for(gallery, set_pk).pk))
     target = index - 1 if request.POST.get("direction") == "up" else index + 1
@@ -225,7 +221,7 @@ def set_move(request: HttpRequest, pk, set_pk) -> HttpResponse:
 @login_required
 @require_POST
 def set_delete(request: HttpRequest, pk, set_pk) -> HttpResponse:
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     photo_set = _set_for(gallery, set_pk)
     try:
         services.set_delete(photo_set=photo_set)
@@ -242,7 +238,7 @@ def set_delete(request: HttpRequest, pk, set_pk) -> HttpResponse:
 @require_POST
 def photos_action(request: HttpRequest, pk) -> HttpResponse:
     """The grid's bulk actions on the selected photos: delete, move, make cover."""
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     ids = request.POST.getlist("photo")
     action = request.POST.get("action")
     try:
@@ -271,7 +267,7 @@ def photos_action(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_POST
 def photos_sort(request: HttpRequest, pk) -> HttpResponse:
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     form = SortForm(request.POST)
     if form.is_valid():
         services.photos_sort(gallery=gallery, key=form.cleaned_data["key"])
@@ -294,7 +290,7 @@ ATTENTION_PAGE_SIZE = 100
 @require_GET
 def attention_list(request: HttpRequest, pk) -> HttpResponse:
     """The uploads that did not become photos, each with its reason and what helps."""
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     problems = gallery.photos.needing_attention().order_by("-uploaded_at", "pk")
     page = Paginator(problems, ATTENTION_PAGE_SIZE).get_page(request.GET.get("page"))
     statuses = {
@@ -320,7 +316,7 @@ def attention_list(request: HttpRequest, pk) -> HttpResponse:
 @require_POST
 def attention_action(request: HttpRequest, pk) -> HttpResponse:
     """Retry every failed photo, or dismiss every refused file, of a gallery."""
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     action = request.POST.get("action")
     if action == "retry_failed":
         count = attention.retry_failed(gallery=gallery)
@@ -335,16 +331,10 @@ def attention_action(request: HttpRequest, pk) -> HttpResponse:
     return redirect("galleries:attention", pk=gallery.pk)
 
 
-def _owned_photo(request: HttpRequest, pk) -> Photo:
-    return get_object_or_404(
-        Photo.objects.owned_by(request.user).select_related("gallery"), pk=pk
-    )
-
-
 @login_required
 @require_POST
 def photo_retry(request: HttpRequest, pk) -> HttpResponse:
-    photo = _owned_photo(request, pk)
+    photo = owned_photo(request, pk)
     try:
         attention.retry(photo=photo)
     except ValidationError as error:
@@ -357,7 +347,7 @@ def photo_retry(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_POST
 def photo_dismiss(request: HttpRequest, pk) -> HttpResponse:
-    photo = _owned_photo(request, pk)
+    photo = owned_photo(request, pk)
     try:
         attention.dismiss(photo=photo)
     except ValidationError as error:

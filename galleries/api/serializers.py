@@ -47,10 +47,6 @@ class GallerySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class RenditionUrlsField(serializers.DictField):
-    child = serializers.URLField()
-
-
 TAKEN_AT_HELP = (
     "When the photo was shot, as the camera's clock read (EXIF), in ISO 8601: "
     '"2024-06-01T14:03:00" when the camera recorded no time zone (a local time: '

@@ -18,6 +18,7 @@ from galleries.api.mixins import SignsPageURLsMixin
 from galleries.filenames import download_name
 from galleries.filestore import file_url
 from galleries.models import Gallery, GallerySet, Photo
+from galleries.ownership import owned_gallery
 
 # A service's refusal that concerns no one field answers `"attr": null`.
 NOT_FIELD = None
@@ -32,17 +33,6 @@ class SearchFilter(filters.SearchFilter):
             return super().get_search_terms(request)
         except ValidationError as error:
             raise ValidationError({self.search_param: error.detail}) from error
-
-
-def owned_gallery(request: Request, pk) -> Gallery:
-    """The caller's gallery or 404: strangers cannot tell it exists."""
-    return get_object_or_404(Gallery.objects.owned_by(request.user), pk=pk)
-
-
-def owned_photo(request: Request, pk) -> Photo:
-    return get_object_or_404(
-        Photo.objects.owned_by(request.user).select_related("gallery"), pk=pk
-    )
 
 
 @extend_schema_view(

@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api_errors import extend_query_errors
-from galleries.api.views import owned_gallery
 from galleries.models import Gallery
+from galleries.ownership import owned_gallery
 from sharing import analytics, services
 from sharing.api import serializers as s
 from sharing.models import Favourite, FavouriteList, ShareLink

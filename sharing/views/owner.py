@@ -20,18 +20,13 @@ from django.utils.http import (
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from galleries.models import Gallery
+from galleries.ownership import owned_gallery
 from sharing import analytics, services
 from sharing.forms import LinkForm
 from sharing.models import FavouriteList, LinkDay, ShareLink
 
 # The counters the links page shows for each link.
 LINK_COUNTERS = ("views", "visitors", "downloads", "zip_downloads")
-
-
-def _gallery_for(request: HttpRequest, pk) -> Gallery:
-    """The logged-in photographer's gallery, or 404 for anyone else."""
-    return get_object_or_404(Gallery.objects.owned_by(request.user), pk=pk)
 
 
 def _link_for(request: HttpRequest, pk) -> ShareLink:
@@ -74,7 +69,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @login_required
 @require_GET
 def link_list(request: HttpRequest, pk) -> HttpResponse:
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     links = list(
         gallery.share_links.annotate(list_count=Count("favourite_lists"))
         .prefetch_related("sets")
@@ -98,7 +93,7 @@ def link_list(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def link_create(request: HttpRequest, pk) -> HttpResponse:
-    gallery = _gallery_for(request, pk)
+    gallery = owned_gallery(request, pk)
     form = LinkForm(request.POST or None, gallery=gallery)
     if request.method == "POST" and form.is_valid():
         try:
