@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sharing import access, pictures, services
+from galleries import pictures
+from sharing import access, services
 from sharing.models import FavouriteList, ShareLink
 from sharing.views.gate import link_url, safe_next, visitor_view, wants_json
 

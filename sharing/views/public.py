@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
+from galleries import pictures
 from galleries.filestore import url_window, warm_urls
 from galleries.models import GallerySet, Photo
-from sharing import access, analytics, pictures
+from sharing import access, analytics
 from sharing.models import ShareLink
+from sharing.pictures import lightbox_srcset, tile_sizes
 from sharing.tile_cache import TileCache
 from sharing.tiles import tile_html
 from sharing.views.favourites import favourites_state
@@ -220,8 +222,8 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
             "heart_url": f"{heart_base}/{photo.pk}/",
             "ratio": f"{photo.aspect_ratio:.4f}",
             "picture": pictures.picture(photo, pictures.GRID),
-            "sizes": pictures.tile_sizes(photo.aspect_ratio),
-            "lightbox": pictures.lightbox_srcset(photo),
+            "sizes": tile_sizes(photo.aspect_ratio),
+            "lightbox": lightbox_srcset(photo),
             "hearted": key.hearted,
         }
         drawn[key] = tile_html(tile, total=key.total, favourites=key.favourites)
