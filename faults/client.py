@@ -139,10 +139,9 @@ class Photographer:
 
     # --- uploads ---------------------------------------------------------------------
 
-    def upload(self, gallery_id: str, sample: Sample, wait: bool = True) -> Outcome:
-        """One file, the uploader's way. Never raises: the outcome says what it showed."""
-        outcome = Outcome(sample)
-        status, body = self.api(
+    def start_upload(self, gallery_id: str, sample: Sample) -> tuple[int, dict | str]:
+        """Ask for a place to send `sample` (the uploader's first request)."""
+        return self.api(
             "POST",
             f"/galleries/{gallery_id}/photos/uploads/",
             json={
@@ -151,6 +150,11 @@ class Photographer:
                 "sha256": sample.sha256,
             },
         )
+
+    def upload(self, gallery_id: str, sample: Sample, wait: bool = True) -> Outcome:
+        """One file, the uploader's way. Never raises: the outcome says what it showed."""
+        outcome = Outcome(sample)
+        status, body = self.start_upload(gallery_id, sample)
         if status == 409:
             outcome.state, outcome.message = "skipped", _detail(body)
             return outcome

@@ -332,15 +332,7 @@ def double_confirm(ctx: Context) -> Audit:
     log_start = ctx.stack.rgw_log.stat().st_size if ctx.stack.rgw_log.exists() else None
     ids, problems, statuses = {}, [], []
     for sample in batch:
-        status, body = who.api(
-            "POST",
-            f"/galleries/{gallery}/photos/uploads/",
-            json={
-                "filename": sample.name,
-                "size": len(sample.data),
-                "sha256": sample.sha256,
-            },
-        )
+        status, body = who.start_upload(gallery, sample)
         if status != 201:
             problems.append(f"start {sample.name}: HTTP {status}")
             continue
@@ -422,11 +414,7 @@ def postgres_down(ctx: Context) -> Audit:
     settle(ctx.stack, [gallery], batch, ctx.deadline(len(batch)))
     visitors = Visitors(ctx.stack.url, who.create_link(gallery), who).start()
     time.sleep(4)
-    ctx.stack.services("stop", "postgres")
-    try:
-        time.sleep(20)
-    finally:
-        ctx.stack.services("start", "postgres")
+    ctx.stack.outage("postgres", 20)
     back = _until_ok(f"{ctx.stack.url}/s/{visitors.token}/", 30)
     time.sleep(4)
     visitors.stop()
@@ -481,11 +469,7 @@ def redis_down(ctx: Context) -> Audit:
     outcomes, uploading = _paced(who, gallery, batch, every=1.0)
     visitors = Visitors(ctx.stack.url, who.create_link(gallery), who).start()
     _wait_ready_count(ctx.stack, gallery, 4, timeout=30)
-    ctx.stack.services("stop", "redis")
-    try:
-        time.sleep(30)
-    finally:
-        ctx.stack.services("start", "redis")
+    ctx.stack.outage("redis", 30)
     uploading.join()
     time.sleep(3)
     visitors.stop()
@@ -513,11 +497,7 @@ def s3_down(ctx: Context) -> Audit:
     batch = ctx.samples(name, 24)
     outcomes, uploading = _paced(who, gallery, batch, every=1.0)
     time.sleep(3)
-    ctx.stack.services("stop", "s3")
-    try:
-        time.sleep(20)
-    finally:
-        ctx.stack.services("start", "s3")
+    ctx.stack.outage("s3", 20)
     uploading.join()
     problems = []
     try:

@@ -120,6 +120,15 @@ class Stack:
         """`bin/services stop|start NAME`: one backing service."""
         subprocess.run([str(ROOT / "bin" / "services"), command, name], check=True)
 
+    def outage(self, name: str, seconds: float) -> None:
+        """One backing service stopped for `seconds`, then started again (as a
+        supervisor would), whatever happens meanwhile."""
+        self.services("stop", name)
+        try:
+            time.sleep(seconds)
+        finally:
+            self.services("start", name)
+
     def prodstack(self, *args: str, check: bool = True) -> int:
         """`bin/prodstack ARGS` with this process's environment (the short deadlines)."""
         return subprocess.run(

@@ -11,6 +11,7 @@ import math
 import time
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import PurePosixPath
 
@@ -199,26 +200,33 @@ _s3_reader = urllib3.PoolManager(
 )
 
 
-def _read_s3_chunks(name: str, chunk_size: int) -> Iterator[bytes]:
+@contextmanager
+def _s3_get(name: str, headers: dict | None = None):
+    """A streamed GET of one object through a presigned URL (Range is not among its
+    signed headers, so one URL serves any range). A missing object is
+    FileNotFoundError. Read to the end, the connection goes back to the pool;
+    otherwise it is closed, so what is left unread is never taken for the next answer."""
     url = _s3().generate_presigned_url(
         "get_object",
         Params={"Bucket": default_storage.bucket_name, "Key": name},
         ExpiresIn=600,
     )
-    response = _s3_reader.request("GET", url, preload_content=False)
-    finished = False
+    response = _s3_reader.request("GET", url, headers=headers, preload_content=False)
     try:
         if response.status == 404:
             raise FileNotFoundError(name)
+        yield response
+    except BaseException:
+        response.close()
+        raise
+    response.release_conn()
+
+
+def _read_s3_chunks(name: str, chunk_size: int) -> Iterator[bytes]:
+    with _s3_get(name) as response:
         if response.status != 200:
             raise OSError(f"The bucket answered {response.status} for {name}")
         yield from response.stream(chunk_size)
-        finished = True
-    finally:
-        if finished:
-            response.release_conn()
-        else:  # what is left unread must not be taken for the next answer
-            response.close()
 
 
 def read_range(
@@ -256,23 +264,7 @@ def read_range(
 def _read_s3_range(
     name: str, start: int, length: int, size: int, chunk_size: int
 ) -> Iterator[bytes]:
-    # Range is not among a presigned URL's signed headers, so one URL serves any range.
-    client = default_storage.connection.meta.client
-    url = client.generate_presigned_url(
-        "get_object",
-        Params={"Bucket": default_storage.bucket_name, "Key": name},
-        ExpiresIn=600,
-    )
-    response = _s3_reader.request(
-        "GET",
-        url,
-        headers={"Range": f"bytes={start}-{start + length - 1}"},
-        preload_content=False,
-    )
-    finished = False
-    try:
-        if response.status == 404:
-            raise FileNotFoundError(name)
+    with _s3_get(name, {"Range": f"bytes={start}-{start + length - 1}"}) as response:
         if response.status == 416:
             raise OSError(f"{name} is shorter than the {size} bytes recorded")
         if response.status != 206:
@@ -289,12 +281,6 @@ def _read_s3_range(
             yield chunk
         if left:
             raise OSError(f"{name} ended early")
-        finished = True
-    finally:
-        if finished:
-            response.release_conn()
-        else:  # what is left unread must not be taken for the next answer
-            response.close()
 
 
 def checksum(name: str) -> int:
