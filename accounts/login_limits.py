@@ -32,6 +32,7 @@ from django.http import HttpRequest
 
 from accounts import devices
 from accounts.signals import password_changed
+from config.api_bodies import is_api
 from config.client_address import address_group
 from config.client_address import client_address as request_address
 
@@ -40,10 +41,6 @@ from config.client_address import client_address as request_address
 DEVICE = "device:"
 UNKNOWN = "unknown:"
 KEY_LENGTH = 255  # axes' username column
-
-
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -84,7 +81,7 @@ def _keys(request: HttpRequest, credentials: dict | None) -> tuple[str, str | No
     if identifier not in cache:
         account, user = _account_key(identifier)
         device = None
-        if user is not None and not _is_api(request):
+        if user is not None and not is_api(request):
             known = devices.device_id(request, user)
             device = f"{DEVICE}{user.pk}:{known}"[:KEY_LENGTH] if known else None
         cache[identifier] = (account, device)
@@ -121,7 +118,7 @@ class LoginLimitHandler(AxesDatabaseHandler):
             .distinct()
             .count(),
         ]
-        if not _is_api(request):
+        if not is_api(request):
             counts.append(_failures(recent.filter(username=account)))
         return max(counts)
 

@@ -15,10 +15,9 @@ import sys
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 from drf_spectacular.plumbing import is_serializer
-from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsSchema
 from drf_standardized_errors.openapi_serializers import (
@@ -38,8 +37,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework_simplejwt.exceptions import DetailDictMixin
 
 from config import unavailable
-
-API_PREFIX = "/api/"
+from config.api_bodies import api_error, is_api
 
 
 class ProofsheetExceptionHandler(ExceptionHandler):
@@ -71,32 +69,22 @@ def _one_error(exc: exceptions.APIException) -> exceptions.APIException:
 # --- Django's error handlers (config/urls.py) ----------------------------------------
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith(API_PREFIX)
-
-
-def api_error(request: HttpRequest, exc: exceptions.APIException) -> JsonResponse:
-    """`exc` as the API's error body, formatted exactly as a DRF view would."""
-    body = ExceptionFormatter(exc, {"request": request, "view": None}, exc).run()
-    return JsonResponse(body, status=exc.status_code)
-
-
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     # E.g. a request Django refuses before any view (too many fields, a bad Host).
-    if _is_api(request):
+    if is_api(request):
         return api_error(request, exceptions.ParseError("Bad Request (400)"))
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return api_error(request, exceptions.PermissionDenied())
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     # Mostly a URL that matches no pattern: an unknown path or a malformed id.
-    if _is_api(request):
+    if is_api(request):
         return api_error(request, exceptions.NotFound())
     return defaults.page_not_found(request, exception)
 
@@ -107,7 +95,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if service := unavailable.down_service(exc):
         return unavailable.response(request, exc, service)
-    if _is_api(request):
+    if is_api(request):
         # The same generic message as DRF views: nothing of the failure leaks.
         return api_error(request, exceptions.APIException("Server Error (500)"))
     return defaults.server_error(request)

@@ -23,6 +23,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions
 
+from config.api_bodies import api_error, is_api
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER = 30  # seconds: what a restart or a failover takes
@@ -53,8 +55,6 @@ class ServiceUnavailable(exceptions.APIException):
 
 def response(request: HttpRequest, exc: BaseException, service: str) -> HttpResponse:
     """The 503 for `request`: JSON under /api/, the styled page elsewhere."""
-    from config.api_errors import API_PREFIX, api_error
-
     logger.warning(
         "%s unavailable for %s %s: %s: %s",
         service,
@@ -63,7 +63,7 @@ def response(request: HttpRequest, exc: BaseException, service: str) -> HttpResp
         type(exc).__name__,
         exc,
     )
-    if request.path.startswith(API_PREFIX):
+    if is_api(request):
         answer = api_error(request, ServiceUnavailable())
     else:
         answer = HttpResponse(loader.render_to_string("503.html"), status=503)
