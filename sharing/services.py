@@ -3,12 +3,9 @@
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from galleries.models import Gallery, GallerySet, Photo
@@ -130,24 +127,6 @@ def list_start(*, link: ShareLink, name: str, email: str = "") -> FavouriteList:
     return favourite_list
 
 
-def list_mail_resume_link(*, favourite_list: FavouriteList) -> None:
-    """Mail the visitor the private link that resumes their list anywhere."""
-    link = favourite_list.link
-    context = {
-        "list": favourite_list,
-        "link": link,
-        "gallery": link.gallery,
-        "studio": link.gallery.owner.public_name,
-        "site_url": settings.SITE_URL,
-    }
-    send_mail(
-        subject=f"Your favourites in {link.gallery.title}",
-        message=render_to_string("sharing/email/resume_list.txt", context),
-        from_email=None,
-        recipient_list=[favourite_list.email],
-    )
-
-
 def favourite_add(
     *, favourite_list: FavouriteList, photo: Photo, note: str = ""
 ) -> Favourite:
@@ -205,27 +184,6 @@ def list_submit(*, favourite_list: FavouriteList) -> FavouriteList:
     list_id = str(favourite_list.pk)
     transaction.on_commit(lambda: tasks.mail_list_submitted.delay(list_id), robust=True)
     return favourite_list
-
-
-def list_mail_owner(*, favourite_list: FavouriteList) -> None:
-    """Tell the photographer a list was sent: who, how many, where to see it."""
-    link = favourite_list.link
-    gallery = link.gallery
-    count = favourite_list.items.count()
-    context = {
-        "list": favourite_list,
-        "count": count,
-        "link": link,
-        "gallery": gallery,
-        "site_url": settings.SITE_URL,
-    }
-    photos = "photo" if count == 1 else "photos"
-    send_mail(
-        subject=f"{favourite_list.name} chose {count} {photos} in {gallery.title}",
-        message=render_to_string("sharing/email/list_submitted.txt", context),
-        from_email=None,
-        recipient_list=[gallery.owner.email],
-    )
 
 
 def list_reopen(*, favourite_list: FavouriteList) -> FavouriteList:

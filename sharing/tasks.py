@@ -5,7 +5,7 @@ import smtplib
 
 from celery import shared_task
 
-from sharing import services
+from sharing import list_emails
 from sharing.models import FavouriteList
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def mail_resume_link(self, list_id: str) -> None:
     if (favourite_list := _list(list_id)) is None:
         return  # deleted meanwhile: nobody to tell
     try:
-        services.list_mail_resume_link(favourite_list=favourite_list)
+        list_emails.mail_resume_link(favourite_list=favourite_list)
     except TRANSIENT as error:
         logger.warning("mailing list %s's resume link failed: %s", list_id, error)
         raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
@@ -38,7 +38,7 @@ def mail_list_submitted(self, list_id: str) -> None:
     if (favourite_list := _list(list_id)) is None:
         return
     try:
-        services.list_mail_owner(favourite_list=favourite_list)
+        list_emails.mail_owner(favourite_list=favourite_list)
     except TRANSIENT as error:
         logger.warning("telling the owner of list %s failed: %s", list_id, error)
         raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
