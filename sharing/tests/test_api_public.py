@@ -351,6 +351,20 @@ def test_the_public_api_is_rate_limited_per_address(app, link, monkeypatch):
 # --- Photos -----------------------------------------------------------------------------
 
 
+def test_a_page_of_photos_costs_four_queries_however_many_it_holds(
+    app, link, gallery, django_assert_max_num_queries
+):
+    # The link, its sets, the count, the page: none per photo.
+    ReadyPhotoFactory.create_batch(40, gallery=gallery, photo_set=gallery.sets.first())
+
+    with django_assert_max_num_queries(4):
+        body = app.get(_url("share-photo-list", link.token)).json()
+
+    assert body["count"] == 45
+    assert len(body["results"]) == 45
+    assert all(set(p["renditions"]) == RENDITION_KEYS for p in body["results"])
+
+
 def test_photos_come_in_order_with_everything_a_grid_needs(app, link, gallery):
     photos = list(link.visible_photos())
 

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -709,9 +710,16 @@ def test_a_filtered_grid_keeps_the_same_query_budget(
     owner_client, gallery, anna, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(8):
-        owner_client.get(
+        response = owner_client.get(
             reverse("galleries:detail", args=[gallery.pk]), {"list": str(anna.pk)}
         )
+
+    assert response.status_code == 200
+    shown = re.findall(
+        r'class="owner-tile [^"]*"[^>]* data-id="([^"]+)"', response.text
+    )
+    assert sorted(shown) == sorted(str(i.photo_id) for i in anna.items.all())
+    assert "Showing Anna's 2 favourites" in response.text
 
 
 def test_a_list_with_a_photo_no_longer_ready_still_opens(owner_client, anna):
