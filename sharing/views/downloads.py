@@ -112,13 +112,24 @@ def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
     if not files:
         return _text("There are no photos to download here yet.", HttpResponseNotFound)
 
-    chosen = [
+    selection = [
         f"{key}={request.GET[key]}" for key in ("set", "list") if key in request.GET
     ]
     archive = zips.archive(
         files,
-        identity="|".join([str(link.pk), "original" if originals else "web", *chosen]),
+        identity="|".join(
+            [str(link.pk), "original" if originals else "web", *selection]
+        ),
     )
+    filename = zips.archive_filename(link.gallery.title, *named)
+    return _archive_response(request, link, archive, filename)
+
+
+def _archive_response(
+    request: HttpRequest, link: ShareLink, archive, filename: str
+) -> HttpResponse:
+    """The archive, whole or the range asked for (206), or only its headers: HEAD,
+    304 for a tag the client has, 412 or 416 (config/http_ranges.py decides)."""
     answer = http_ranges.evaluate(request, etag=archive.etag, size=archive.size)
     if answer.status == 416:
         response = _text("That range is not inside this archive.")
@@ -140,9 +151,7 @@ def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
         response[header] = value
     response["ETag"] = archive.etag
     response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = content_disposition_header(
-        True, zips.archive_filename(link.gallery.title, *named)
-    )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     # Ask a reverse proxy (nginx) to pass the stream on, not spool it to its disk.
     response["X-Accel-Buffering"] = "no"
     return response
