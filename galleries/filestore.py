@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 import urllib3
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -416,3 +416,16 @@ def multipart_uploads(prefix: str = "photos/") -> list[tuple[str, str, object]]:
         for upload in page.get("Uploads", []):
             found.append((upload["Key"], upload["UploadId"], upload["Initiated"]))
     return found
+
+
+# --- Deleting what a photo leaves behind --------------------------------------------
+
+#: A storage hiccup, worth another try later (not a bug, not a bad file).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+
+def files_delete(names: Iterable[str], multipart: Iterable = ()) -> None:
+    """Delete stored files and drop unfinished multipart uploads (key, upload id)."""
+    delete_files(names)
+    for key, upload_id in multipart:
+        multipart_abort(key, upload_id)
