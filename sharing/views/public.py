@@ -15,8 +15,8 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from galleries import pictures
-from galleries.filestore import url_window, warm_urls
 from galleries.models import GallerySet, Photo
+from galleries.signed_urls import url_window, warm_urls
 from sharing import access, analytics, tile_cache
 from sharing.models import ShareLink
 from sharing.pictures import lightbox_srcset, tile_sizes
