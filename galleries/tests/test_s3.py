@@ -19,6 +19,7 @@ from django.urls import reverse
 from PIL import Image
 from storages.backends.s3 import S3Storage
 
+from config.lru import LRU
 from galleries import filestore, signed_urls, uploads
 from galleries.models import Photo
 from galleries.tests.conftest import PHOTOS
@@ -362,6 +363,26 @@ def test_a_rendition_is_signed_anew_when_its_period_is_over(
 
     assert signatures == [(stored_rendition,)]
     assert http.request("GET", url).data == b"tile"
+
+
+def test_a_process_past_its_bound_of_kept_urls_hands_out_the_same_urls_unsigned(
+    monkeypatch,
+):
+    monkeypatch.setattr(signed_urls, "_s3_urls", LRU(2))
+    names = [
+        default_storage.save(f"photos/cache-bound/{n}/grid.jpeg", ContentFile(b"tile"))
+        for n in range(3)
+    ]
+    first = [signed_urls.file_url(name) for name in names]
+    assert len(signed_urls._s3_urls) == 2  # the first one's URL has gone
+    signatures = _count_signatures(monkeypatch)
+
+    again = [signed_urls.file_url(name) for name in names]
+
+    assert again == first
+    assert signatures == []
+    assert len(signed_urls._s3_urls) == 2
+    assert http.request("GET", again[0]).data == b"tile"
 
 
 def _count_signatures(monkeypatch) -> list:
