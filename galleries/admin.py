@@ -4,8 +4,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from galleries import services
-from galleries.filestore import file_url
 from galleries.models import Gallery, GallerySet, Photo
+from galleries.signed_urls import file_url
 
 
 def _thumbnail(photo: Photo) -> str:

@@ -33,7 +33,7 @@ from django.views.decorators.http import (
 from config import http_ranges
 from galleries import attention, gallery_page, services
 from galleries.filenames import download_name
-from galleries.filestore import file_url, read_range, read_token, warm_urls
+from galleries.filestore import read_range
 from galleries.forms import (
     DASHBOARD_ORDER,
     DashboardFilterForm,
@@ -43,6 +43,7 @@ from galleries.forms import (
 )
 from galleries.models import Gallery, GallerySet, Photo
 from galleries.ownership import owned_gallery, owned_photo
+from galleries.signed_urls import file_url, read_token, warm_urls
 
 
 def gallery_url(gallery: Gallery) -> str:

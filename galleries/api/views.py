@@ -16,9 +16,9 @@ from galleries import attention, services, uploads
 from galleries.api import serializers as s
 from galleries.api.mixins import SignsPageURLsMixin
 from galleries.filenames import download_name
-from galleries.filestore import file_url
 from galleries.models import Gallery, GallerySet, Photo
 from galleries.ownership import owned_gallery
+from galleries.signed_urls import file_url
 
 # A service's refusal that concerns no one field answers `"attr": null`.
 NOT_FIELD = None

@@ -6,8 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from galleries.api.serializers import TakenAtField
-from galleries.filestore import rendition_urls
 from galleries.models import GallerySet, Photo
+from galleries.signed_urls import rendition_urls
 from sharing import access
 from sharing.models import Favourite, FavouriteList, ShareLink
 

@@ -34,7 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config import http_ranges
-from galleries.filestore import file_url
+from galleries.signed_urls import file_url
 from sharing import access, analytics, zips
 from sharing.models import ShareLink
 from sharing.views.favourites import current_list
