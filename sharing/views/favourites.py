@@ -30,12 +30,7 @@ SESSION_KEY = "favourite_lists"
 
 def current_list(request: HttpRequest, link: ShareLink) -> FavouriteList | None:
     token = request.session.get(SESSION_KEY, {}).get(str(link.id))
-    if not token:
-        return None
-    favourite_list = FavouriteList.objects.filter(link=link, token=token).first()
-    if favourite_list is not None:
-        favourite_list.link = link
-    return favourite_list
+    return FavouriteList.objects.kept_on(link, token) if token else None
 
 
 def remember_list(
@@ -77,6 +72,15 @@ def _enabled(view):
         return view(request, link, *args, **kwargs)
 
     return wrapper
+
+
+def _page(link: ShareLink) -> dict:
+    """What every favourites page shows of the gallery it belongs to."""
+    return {
+        "link": link,
+        "gallery": link.gallery,
+        "studio": link.gallery.owner.public_name,
+    }
 
 
 def _message(error: ValidationError) -> str:
@@ -155,9 +159,7 @@ def start(request: HttpRequest, link: ShareLink) -> HttpResponse:
         request,
         "sharing/public/favourites_start.html",
         {
-            "link": link,
-            "gallery": link.gallery,
-            "studio": link.gallery.owner.public_name,
+            **_page(link),
             "favourites": favourites_state(request, link),
             "values": values,
             "errors": errors,
@@ -266,33 +268,19 @@ def my_list(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The visitor's chosen photos with their notes, and the button to send them."""
     state = favourites_state(request, link)
     favourite_list = state["list"]
-    items = []
-    if favourite_list is not None:
-        items = list(
-            favourite_list.items.filter(
-                photo__in=link.visible_photos().order_by().values("pk")
-            )
-            .select_related("photo")
-            .order_by("created_at")
+    items = list(favourite_list.items.shown_by(link)) if favourite_list else []
+    for item in items:
+        item.picture = pictures.picture(item.photo, pictures.GRID)
+        item.url = reverse("sharing:photo", args=[link.token, item.photo_id])
+    zip_url = ""
+    if items and link.allows_web_downloads:
+        zip_url = (
+            reverse("sharing:zip", args=[link.token]) + f"?list={favourite_list.pk}"
         )
-        for item in items:
-            item.picture = pictures.picture(item.photo, pictures.GRID)
-            item.url = reverse("sharing:photo", args=[link.token, item.photo_id])
     return render(
         request,
         "sharing/public/favourites.html",
-        {
-            "link": link,
-            "gallery": link.gallery,
-            "studio": link.gallery.owner.public_name,
-            "favourites": state,
-            "items": items,
-            "zip_url": (
-                reverse("sharing:zip", args=[link.token]) + f"?list={favourite_list.pk}"
-                if favourite_list and link.allows_web_downloads and items
-                else ""
-            ),
-        },
+        {**_page(link), "favourites": state, "items": items, "zip_url": zip_url},
     )
 
 
@@ -322,7 +310,7 @@ def submit(request: HttpRequest, link: ShareLink) -> HttpResponse:
 @_enabled
 def resume(request: HttpRequest, link: ShareLink, list_token: str) -> HttpResponse:
     """The private link from the email: this browser carries on with that list."""
-    favourite_list = FavouriteList.objects.filter(link=link, token=list_token).first()
+    favourite_list = FavouriteList.objects.kept_on(link, list_token)
     if favourite_list is None:
         raise Http404
     remember_list(request, link, favourite_list)
