@@ -167,6 +167,24 @@ def favourite_remove(*, favourite_list: FavouriteList, photo: Photo) -> None:
     FavouriteList.objects.filter(pk=favourite_list.pk).update(updated_at=timezone.now())
 
 
+def favourite_toggle(
+    *, favourite_list: FavouriteList, photo: Photo, hearted: bool | None = None
+) -> tuple[bool, str]:
+    """Heart (`hearted=True`) or un-heart (False) a photo, or flip its heart (None),
+    so a form submitted twice can't undo itself. Answers whether the photo is hearted
+    now and, when the change was refused, why (the heart then stays as it was)."""
+    was_hearted = favourite_list.items.filter(photo=photo).exists()
+    heart = not was_hearted if hearted is None else hearted
+    try:
+        if heart:
+            favourite_add(favourite_list=favourite_list, photo=photo)
+        else:
+            favourite_remove(favourite_list=favourite_list, photo=photo)
+    except ValidationError as refused:
+        return was_hearted, " ".join(refused.messages)
+    return heart, ""
+
+
 def favourite_note(*, favourite_list: FavouriteList, photo: Photo, note: str) -> None:
     _check_open(favourite_list)
     updated = favourite_list.items.filter(photo=photo).update(note=note.strip()[:500])

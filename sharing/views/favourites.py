@@ -192,34 +192,31 @@ def toggle(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     favourite_list = current_list(request, link)
     back = _back_to(request, link, photo.pk)
     if favourite_list is None:
-        start_url = reverse("sharing:favourites_start", args=[link.token])
-        start_url += "?" + urlencode({"photo": photo.pk, "next": back})
-        if wants_json(request):
-            return JsonResponse(
-                {"error": "Tell us who you are first.", "start": start_url},
-                status=409,
-            )
-        return redirect(start_url)
-    was_hearted = favourite_list.items.filter(photo=photo).exists()
-    wanted = request.POST.get("hearted")
-    heart = not was_hearted if wanted not in {"0", "1"} else wanted == "1"
-    error = ""
-    try:
-        if heart:
-            services.favourite_add(favourite_list=favourite_list, photo=photo)
-        else:
-            services.favourite_remove(favourite_list=favourite_list, photo=photo)
-    except ValidationError as refused:
-        error = _message(refused)
-        heart = was_hearted
+        return _who_first(request, link, photo, back)
+    hearted, error = services.favourite_toggle(
+        favourite_list=favourite_list,
+        photo=photo,
+        hearted={"1": True, "0": False}.get(request.POST.get("hearted")),
+    )
     if wants_json(request):
         return JsonResponse(
-            _json_state(request, link, hearted=heart, error=error),
+            _json_state(request, link, hearted=hearted, error=error),
             status=400 if error else 200,
         )
     if error:
         messages.error(request, error)
     return redirect(back)
+
+
+def _who_first(request: HttpRequest, link: ShareLink, photo, back: str) -> HttpResponse:
+    """A heart before the list has a name: off to start it, and back here after."""
+    start_url = reverse("sharing:favourites_start", args=[link.token])
+    start_url += "?" + urlencode({"photo": photo.pk, "next": back})
+    if wants_json(request):
+        return JsonResponse(
+            {"error": "Tell us who you are first.", "start": start_url}, status=409
+        )
+    return redirect(start_url)
 
 
 def _back_to(request: HttpRequest, link: ShareLink, photo_id) -> str:
