@@ -127,6 +127,29 @@ def list_start(*, link: ShareLink, name: str, email: str = "") -> FavouriteList:
     return favourite_list
 
 
+HEART_AFTER_START_REFUSED = "That photo could not be added. Try its heart again."
+
+
+def list_start_from_heart(
+    *, link: ShareLink, name: str, email: str = "", photo_id: str = ""
+) -> tuple[FavouriteList, str]:
+    """Start a list, and heart the photo (if any) whose heart led to starting it.
+
+    A photo that can no longer be hearted (hidden since, or past the limit) does not
+    stop the list: the second value says so, and is "" when all went well."""
+    favourite_list = list_start(link=link, name=name, email=email)
+    if not photo_id:
+        return favourite_list, ""
+    try:
+        photo = link.visible_photos().filter(pk=photo_id).first()
+        if photo is None:
+            return favourite_list, HEART_AFTER_START_REFUSED
+        favourite_add(favourite_list=favourite_list, photo=photo)
+    except ValidationError:
+        return favourite_list, HEART_AFTER_START_REFUSED
+    return favourite_list, ""
+
+
 def favourite_add(
     *, favourite_list: FavouriteList, photo: Photo, note: str = ""
 ) -> Favourite:

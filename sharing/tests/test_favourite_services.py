@@ -42,3 +42,28 @@ def test_a_heart_past_the_limit_is_refused_and_the_photo_stays_unhearted(link, g
     assert hearted is False
     assert "up to 1" in error
     assert favourite_list.items.count() == 1
+
+
+def test_starting_a_list_from_a_heart_hearts_that_photo(link, gallery):
+    photo = gallery.photos.first()
+
+    favourite_list, error = services.list_start_from_heart(
+        link=link, name="Ana", photo_id=str(photo.pk)
+    )
+
+    assert error == ""
+    assert list(favourite_list.items.values_list("photo", flat=True)) == [photo.pk]
+
+
+def test_a_photo_hidden_before_its_list_started_does_not_stop_the_list(
+    link, other_gallery
+):
+    elsewhere = other_gallery.photos.first()
+
+    favourite_list, error = services.list_start_from_heart(
+        link=link, name="Ana", photo_id=str(elsewhere.pk)
+    )
+
+    assert favourite_list.name == "Ana"
+    assert error == "That photo could not be added. Try its heart again."
+    assert not favourite_list.items.exists()

@@ -114,72 +114,80 @@ def _json_state(request: HttpRequest, link: ShareLink, **extra) -> dict:
 @_enabled
 def start(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """Start a list by saying who you are; "someone else" starts another one."""
-    errors: dict[str, list[str]] = {}
-    values = {"name": "", "email": ""}
     photo_id = request.POST.get("photo") or request.GET.get("photo") or ""
-    next_url = safe_next(request, link)
-    if request.method == "POST":
-        values = {key: request.POST.get(key, "").strip() for key in values}
-        try:
-            favourite_list = services.list_start(link=link, **values)
-        except ValidationError as error:
-            errors = dict(error.message_dict) if hasattr(error, "error_dict") else {}
-            if not errors or "__all__" in errors:
-                errors["form"] = errors.pop("__all__", error.messages)
-        else:
-            remember_list(request, link, favourite_list)
-            heart_error = _heart_pending(favourite_list, link, photo_id)
-            if wants_json(request):
-                return JsonResponse(
-                    _json_state(
-                        request,
-                        link,
-                        error=heart_error,
-                        hearted=bool(photo_id) and not heart_error,
-                    )
-                )
-            messages.success(
-                request,
-                f"Hello {favourite_list.name}! Tap the heart on the photos you love.",
-            )
-            if heart_error:
-                messages.error(request, heart_error)
-            if photo_id and "#" not in next_url and "/p/" not in next_url:
-                next_url += f"#p-{photo_id}"
-            return redirect(next_url)
+    if request.method != "POST":
+        return _start_page(request, link, photo_id)
+    values = {key: request.POST.get(key, "").strip() for key in ("name", "email")}
+    try:
+        favourite_list, heart_error = services.list_start_from_heart(
+            link=link, photo_id=photo_id, **values
+        )
+    except ValidationError as error:
+        errors = _form_errors(error)
         if wants_json(request):
-            return JsonResponse(
-                {
-                    "error": " ".join(m for texts in errors.values() for m in texts),
-                    "errors": errors,
-                },
-                status=400,
-            )
+            return _json_errors(errors)
+        return _start_page(request, link, photo_id, values=values, errors=errors)
+    remember_list(request, link, favourite_list)
+    return _started(request, link, favourite_list, photo_id, heart_error)
+
+
+def _start_page(
+    request: HttpRequest,
+    link: ShareLink,
+    photo_id: str,
+    values: dict | None = None,
+    errors: dict | None = None,
+) -> HttpResponse:
     return render(
         request,
         "sharing/public/favourites_start.html",
         {
             **_page(link),
             "favourites": favourites_state(request, link),
-            "values": values,
-            "errors": errors,
+            "values": values or {"name": "", "email": ""},
+            "errors": errors or {},
             "photo_id": photo_id,
-            "next": next_url,
+            "next": safe_next(request, link),
         },
         status=400 if errors else 200,
     )
 
 
-def _heart_pending(favourite_list: FavouriteList, link: ShareLink, photo_id) -> str:
-    """The photo whose heart led to starting the list gets its heart now."""
-    if not photo_id:
-        return ""
-    try:
-        photo = access.visible_photo(link, photo_id)
-        services.favourite_add(favourite_list=favourite_list, photo=photo)
-    except (Http404, ValidationError):
-        return "That photo could not be added. Try its heart again."
-    return ""
+def _form_errors(error: ValidationError) -> dict[str, list[str]]:
+    """The refusal by field ("name", "email"), and under "form" what is not one's."""
+    errors = dict(error.message_dict) if hasattr(error, "error_dict") else {}
+    if not errors or "__all__" in errors:
+        errors["form"] = errors.pop("__all__", error.messages)
+    return errors
+
+
+def _json_errors(errors: dict[str, list[str]]) -> JsonResponse:
+    text = " ".join(message for texts in errors.values() for message in texts)
+    return JsonResponse({"error": text, "errors": errors}, status=400)
+
+
+def _started(
+    request: HttpRequest,
+    link: ShareLink,
+    favourite_list: FavouriteList,
+    photo_id: str,
+    heart_error: str,
+) -> HttpResponse:
+    """The list has started: say hello, and go back where the visitor was."""
+    if wants_json(request):
+        hearted = bool(photo_id) and not heart_error
+        return JsonResponse(
+            _json_state(request, link, error=heart_error, hearted=hearted)
+        )
+    messages.success(
+        request, f"Hello {favourite_list.name}! Tap the heart on the photos you love."
+    )
+    if heart_error:
+        messages.error(request, heart_error)
+    next_url = safe_next(request, link)
+    if photo_id and "#" not in next_url and "/p/" not in next_url:
+        next_url += f"#p-{photo_id}"
+    return redirect(next_url)
 
 
 @require_POST
