@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.forms.models import model_to_dict
 from django.http import (
     FileResponse,
@@ -100,29 +100,15 @@ def gallery_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
-    # How many uploads need attention, in the same query as the gallery.
     gallery = get_object_or_404(
-        Gallery.objects.owned_by(request.user).annotate(
-            attention_count=Count(
-                "photos", filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
-            )
-        ),
-        pk=pk,
+        Gallery.objects.owned_by(request.user).with_attention_count(), pk=pk
     )
     sets = list(gallery.sets.all())
-    photos = (
-        gallery.photos.visible_to_owner()
-        .order_by("photo_set__position", "position", "uploaded_at")
-        .select_related("photo_set")
-    )
-    current_set = None
-    if set_id := request.GET.get("set"):
-        current_set = next((s for s in sets if str(s.pk) == set_id), None)
-        if current_set is None:
-            raise Http404
-        photos = photos.filter(photo_set=current_set)
+    current_set = _chosen_set(sets, request.GET.get("set"))
     page = gallery_page.build(
-        gallery_page.GalleryPage(request=request, gallery=gallery, photos=photos)
+        gallery_page.GalleryPage(
+            request, gallery, photos=gallery.photos.in_owner_grid(current_set)
+        )
     )
     photos = list(page.photos)
     warm_urls(photos)
@@ -134,15 +120,29 @@ def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
             "sets": sets,
             "current_set": current_set,
             "photos": photos,
-            **page.context,
-            "banners": page.banners,
-            "panels": page.panels,
-            "filtered": page.filtered,
-            "sort_form": SortForm(),
-            "set_form": SetForm(),
-            "upload_limit": settings.PHOTO_MAX_UPLOAD_BYTES,
+            **page.template_context(),
+            **_grid_tools(),
         },
     )
+
+
+def _grid_tools() -> dict:
+    """The forms around the owner's grid: sorting, a new set, and the upload limit."""
+    return {
+        "sort_form": SortForm(),
+        "set_form": SetForm(),
+        "upload_limit": settings.PHOTO_MAX_UPLOAD_BYTES,
+    }
+
+
+def _chosen_set(sets: list[GallerySet], set_id: str | None) -> GallerySet | None:
+    """The set ?set= names (404 for one not of this gallery), or None for all."""
+    if not set_id:
+        return None
+    chosen = next((s for s in sets if str(s.pk) == set_id), None)
+    if chosen is None:
+        raise Http404
+    return chosen
 
 
 @login_required

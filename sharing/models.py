@@ -111,7 +111,7 @@ class ShareLink(models.Model):
         photos = Photo.objects.ready().filter(gallery_id=self.gallery_id)
         if chosen := self._chosen_set_ids():
             photos = photos.filter(photo_set_id__in=chosen)
-        return photos.order_by("photo_set__position", "position", "uploaded_at")
+        return photos.in_gallery_order()
 
 
 class FavouriteListQuerySet(models.QuerySet):
