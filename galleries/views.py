@@ -240,28 +240,42 @@ def photos_action(request: HttpRequest, pk) -> HttpResponse:
     """The grid's bulk actions on the selected photos: delete, move, make cover."""
     gallery = owned_gallery(request, pk)
     ids = request.POST.getlist("photo")
-    action = request.POST.get("action")
+    action = _PHOTO_ACTIONS.get(request.POST.get("action"))
     try:
         if not ids:
             raise ValidationError("Select some photos first.")
-        if action == "delete":
-            count = services.photos_delete(gallery=gallery, photo_ids=ids)
-            messages.success(request, f"Deleted {count} photo{'s' * (count != 1)}.")
-        elif action == "move":
-            to_set = _set_for(gallery, request.POST.get("set"))
-            count = services.photos_move(gallery=gallery, photo_ids=ids, to_set=to_set)
-            messages.success(
-                request, f"Moved {count} photo{'s' * (count != 1)} to {to_set}."
-            )
-        elif action == "cover":
-            photo = get_object_or_404(gallery.photos, pk=ids[0])
-            services.gallery_set_cover(gallery=gallery, photo=photo)
-            messages.success(request, "Cover photo set.")
-        else:
+        if action is None:
             raise ValidationError("Unknown action.")
+        messages.success(request, action(gallery, ids, request.POST))
     except ValidationError as error:
         messages.error(request, _error_message(error))
     return redirect(_next_url(request, gallery_url(gallery)))
+
+
+def _photos(count: int) -> str:
+    return f"{count} photo{'s' * (count != 1)}"
+
+
+def _delete_photos(gallery: Gallery, ids: list[str], form) -> str:
+    count = services.photos_delete(gallery=gallery, photo_ids=ids)
+    return f"Deleted {_photos(count)}."
+
+
+def _move_photos(gallery: Gallery, ids: list[str], form) -> str:
+    to_set = _set_for(gallery, form.get("set"))
+    count = services.photos_move(gallery=gallery, photo_ids=ids, to_set=to_set)
+    return f"Moved {_photos(count)} to {to_set}."
+
+
+def _make_cover(gallery: Gallery, ids: list[str], form) -> str:
+    """The first photo selected becomes the cover."""
+    services.gallery_set_cover(
+        gallery=gallery, photo=get_object_or_404(gallery.photos, pk=ids[0])
+    )
+    return "Cover photo set."
+
+
+_PHOTO_ACTIONS = {"delete": _delete_photos, "move": _move_photos, "cover": _make_cover}
 
 
 @login_required
