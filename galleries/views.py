@@ -401,41 +401,52 @@ def serve_file(request: HttpRequest, token: str, filename: str) -> HttpResponse:
     except FileNotFoundError:
         raise Http404 from None
     stat = os.fstat(handle.fileno())
-    tag = hashlib.blake2b(
-        f"{name}|{stat.st_size}|{stat.st_mtime_ns}".encode(), digest_size=16
-    )
-    etag = f'"{tag.hexdigest()}"'
+    etag = _etag(name, stat)
     answer = http_ranges.evaluate(request, etag=etag, size=stat.st_size)
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if answer.status == 200:
-        response = FileResponse(
-            handle,
-            as_attachment=bool(download_as),
-            filename=download_as or "",
-            content_type=content_type,
-        )
-    else:
-        handle.close()
-        response = HttpResponse(status=answer.status, content_type=content_type)
-        if answer.status == 206 and request.method == "GET":
-            response = StreamingHttpResponse(
-                read_range(
-                    name,
-                    answer.start,
-                    answer.stop - answer.start,
-                    size=stat.st_size,
-                ),
-                status=206,
-                content_type=content_type,
-            )
-        if download_as:
-            response["Content-Disposition"] = content_disposition_header(
-                True, download_as
-            )
+    response = _file_response(request, handle, answer, name, stat.st_size, download_as)
     for header, value in answer.headers.items():
         response[header] = value
     response["ETag"] = etag
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _etag(name: str, stat: os.stat_result) -> str:
+    """A strong tag that changes whenever the file is written again."""
+    tag = hashlib.blake2b(
+        f"{name}|{stat.st_size}|{stat.st_mtime_ns}".encode(), digest_size=16
+    )
+    return f'"{tag.hexdigest()}"'
+
+
+def _file_response(
+    request: HttpRequest,
+    handle,
+    answer: http_ranges.Answer,
+    name: str,
+    size: int,
+    download_as: str,
+) -> HttpResponse:
+    """The whole file (200), the range asked for (206), or only the status that
+    config/http_ranges.py decided (HEAD, 304, 412, 416)."""
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if answer.status == 200:
+        return FileResponse(
+            handle,
+            as_attachment=bool(download_as),
+            filename=download_as or "",
+            content_type=content_type,
+        )
+    handle.close()
+    response = HttpResponse(status=answer.status, content_type=content_type)
+    if answer.status == 206 and request.method == "GET":
+        response = StreamingHttpResponse(
+            read_range(name, answer.start, answer.stop - answer.start, size=size),
+            status=206,
+            content_type=content_type,
+        )
+    if download_as:
+        response["Content-Disposition"] = content_disposition_header(True, download_as)
     return response
