@@ -180,7 +180,7 @@ class GalleryPhotoViewSet(
             photos = photos.visible_to_owner()
         if "set" in self.query:
             photos = photos.filter(photo_set=self.query["set"])
-        return photos.order_by("photo_set__position", "position", "uploaded_at")
+        return photos.in_gallery_order()
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         self.get_gallery()
