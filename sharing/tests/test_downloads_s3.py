@@ -20,7 +20,7 @@ from galleries.tests.test_s3 import s3_storage  # noqa: F401  (autouse: the buck
 from sharing import zips
 from sharing.models import ShareLink
 from sharing.tests.factories import ShareLinkFactory
-from sharing.tests.test_downloads import SAMPLES, give_files
+from sharing.tests.test_zip_download import SAMPLES, give_files
 
 pytestmark = pytest.mark.services
 
