@@ -2,6 +2,8 @@ import pytest
 
 from galleries.models import GallerySet
 from galleries.tests.factories import GalleryFactory, ReadyPhotoFactory
+from sharing.models import ShareLink
+from sharing.tests.downloading import SAMPLES, give_files
 from sharing.tests.factories import ShareLinkFactory
 
 LINK_PASSWORD = "open sesame"
@@ -47,3 +49,20 @@ def other_gallery(stranger):
     gallery = GalleryFactory(owner=stranger, title="Someone else's")
     ReadyPhotoFactory(gallery=gallery)
     return gallery
+
+
+@pytest.fixture
+def files(gallery) -> dict[str, tuple[bytes, bytes]]:
+    """Every photo of the shared gallery with real files: {filename: (original, web)}."""
+    stored = {}
+    for photo, sample in zip(gallery.photos.all(), SAMPLES, strict=False):
+        original = sample.read_bytes()
+        preview = b"web-size " + original[: len(original) // 3]
+        give_files(photo, original, preview)
+        stored[photo.original_filename] = (original, preview)
+    return stored
+
+
+@pytest.fixture
+def originals_link(gallery):
+    return ShareLinkFactory(gallery=gallery, downloads=ShareLink.Downloads.ORIGINAL)

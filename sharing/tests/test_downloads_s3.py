@@ -20,23 +20,10 @@ from galleries.tests.test_s3 import s3_storage  # noqa: F401  (autouse: the buck
 from sharing import zips
 from sharing.models import ShareLink
 from sharing.tests.factories import ShareLinkFactory
-from sharing.tests.test_zip_download import SAMPLES, give_files
 
 pytestmark = pytest.mark.services
 
 http = urllib3.PoolManager()
-
-
-@pytest.fixture
-def files(gallery) -> dict[str, tuple[bytes, bytes]]:
-    """The shared gallery's photos, their files in the bucket: {name: (original, web)}."""
-    stored = {}
-    for photo, sample in zip(gallery.photos.all(), SAMPLES, strict=False):
-        original = sample.read_bytes()
-        preview = b"web-size " + original[: len(original) // 3]
-        give_files(photo, original, preview)
-        stored[photo.original_filename] = (original, preview)
-    return stored
 
 
 def test_the_photos_really_are_in_the_bucket(files, gallery):
