@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.test import APIClient
 
 from galleries.models import GallerySet
 from galleries.tests.factories import GalleryFactory, ReadyPhotoFactory
@@ -66,3 +67,9 @@ def files(gallery) -> dict[str, tuple[bytes, bytes]]:
 @pytest.fixture
 def originals_link(gallery):
     return ShareLinkFactory(gallery=gallery, downloads=ShareLink.Downloads.ORIGINAL)
+
+
+@pytest.fixture
+def app() -> APIClient:
+    """A phone app: no cookies kept between calls unless a test says so."""
+    return APIClient()
