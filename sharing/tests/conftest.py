@@ -1,11 +1,13 @@
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from galleries.models import GallerySet
 from galleries.tests.factories import GalleryFactory, ReadyPhotoFactory
+from sharing import services
 from sharing.models import ShareLink
 from sharing.tests.downloading import SAMPLES, give_files
-from sharing.tests.factories import ShareLinkFactory
+from sharing.tests.factories import FavouriteListFactory, ShareLinkFactory
 
 LINK_PASSWORD = "open sesame"
 
@@ -73,3 +75,17 @@ def originals_link(gallery):
 def app() -> APIClient:
     """A phone app: no cookies kept between calls unless a test says so."""
     return APIClient()
+
+
+@pytest.fixture
+def anna(link):
+    """Anna's sent list on the couple's link: two photos, one with a note."""
+    favourite_list = FavouriteListFactory(link=link, name="Anna", email="anna@x.test")
+    first, second = link.visible_photos()[:2]
+    services.favourite_add(
+        favourite_list=favourite_list, photo=first, note="Print this one big"
+    )
+    services.favourite_add(favourite_list=favourite_list, photo=second)
+    favourite_list.submitted_at = timezone.now()
+    favourite_list.save(update_fields=["submitted_at"])
+    return favourite_list
