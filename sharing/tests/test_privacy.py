@@ -3,55 +3,55 @@
 import pytest
 from django.urls import reverse
 
+from config.tests.permission_matrix import (
+    assert_answered_for_owner,
+    every,
+    page_request,
+    rows,
+)
 from sharing.models import FavouriteList, ShareLink
 from sharing.tests.link_form import link_form
 
-# (url name, what it is about, method)
-OWNER_URLS = [
-    ("sharing:links", "gallery", "get"),
-    ("sharing:link_create", "gallery", "get"),
-    ("sharing:link_create", "gallery", "post"),
-    ("sharing:link_detail", "link", "get"),
-    ("sharing:link_edit", "link", "get"),
-    ("sharing:link_edit", "link", "post"),
-    ("sharing:link_toggle", "link", "post"),
-    ("sharing:link_delete", "link", "get"),
-    ("sharing:link_delete", "link", "post"),
-    ("sharing:link_qr", "link", "get"),
-    ("sharing:list_detail", "list", "get"),
-    ("sharing:list_reopen", "list", "post"),
-    ("sharing:list_delete", "list", "get"),
-    ("sharing:list_delete", "list", "post"),
-    ("sharing:list_csv", "list", "get"),
-    ("sharing:list_lightroom", "list", "get"),
-]
+HACKED = link_form(label="Hacked")
+
+PAGES = rows(
+    ("get", "sharing:links", ["gallery"], None),
+    ("get", "sharing:link_create", ["gallery"], None),
+    ("post", "sharing:link_create", ["gallery"], HACKED),
+    ("get", "sharing:link_detail", ["link"], None),
+    ("get", "sharing:link_edit", ["link"], None),
+    ("post", "sharing:link_edit", ["link"], HACKED),
+    ("post", "sharing:link_toggle", ["link"], HACKED),
+    ("get", "sharing:link_delete", ["link"], None),
+    ("post", "sharing:link_delete", ["link"], HACKED),
+    ("get", "sharing:link_qr", ["link"], None),
+    ("get", "sharing:list_detail", ["list"], None),
+    ("post", "sharing:list_reopen", ["list"], HACKED),
+    ("get", "sharing:list_delete", ["list"], None),
+    ("post", "sharing:list_delete", ["list"], HACKED),
+    ("get", "sharing:list_csv", ["list"], None),
+    ("get", "sharing:list_lightroom", ["list"], None),
+)
 
 
-def _url(name: str, about: str, gallery, link, favourite_list) -> str:
-    target = {"gallery": gallery, "link": link, "list": favourite_list}[about]
-    return reverse(name, args=[target.pk])
+@pytest.fixture
+def things(gallery, link, anna):
+    return {"gallery": gallery.pk, "link": link.pk, "list": anna.pk}
 
 
-@pytest.mark.parametrize(("name", "about", "method"), OWNER_URLS)
-def test_the_owner_can_use_every_sharing_page(
-    owner_client, gallery, link, anna, name, about, method
-):
-    url = _url(name, about, gallery, link, anna)
-
-    response = getattr(owner_client, method)(
-        url, link_form() if method == "post" else {}
-    )
+@every(PAGES)
+def test_the_owner_can_use_every_sharing_page(owner_client, things, row):
+    response = page_request(owner_client, row, things)
 
     assert response.status_code in {200, 302}
+    assert_answered_for_owner(response, row)
 
 
-@pytest.mark.parametrize(("name", "about", "method"), OWNER_URLS)
+@every(PAGES)
 def test_a_stranger_gets_not_found_and_changes_nothing(
-    stranger_client, gallery, link, anna, name, about, method
+    stranger_client, gallery, link, anna, things, row
 ):
-    url = _url(name, about, gallery, link, anna)
-
-    response = getattr(stranger_client, method)(url, link_form(label="Hacked"))
+    response = page_request(stranger_client, row, things)
 
     assert response.status_code == 404
     link.refresh_from_db()
@@ -60,13 +60,9 @@ def test_a_stranger_gets_not_found_and_changes_nothing(
     assert ShareLink.objects.filter(gallery=gallery).count() == 1
 
 
-@pytest.mark.parametrize(("name", "about", "method"), OWNER_URLS)
-def test_an_anonymous_visitor_is_sent_to_log_in(
-    client, gallery, link, anna, name, about, method
-):
-    url = _url(name, about, gallery, link, anna)
-
-    response = getattr(client, method)(url, link_form() if method == "post" else {})
+@every(PAGES)
+def test_an_anonymous_visitor_is_sent_to_log_in(client, anna, things, row):
+    response = page_request(client, row, things)
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
