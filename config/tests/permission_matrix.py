@@ -13,6 +13,8 @@ becomes the id too, inside lists and dicts as well.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,3 +85,11 @@ def assert_answered_for_owner(response, row: Row) -> None:
     assert status < 500, (str(row), status)
     if status == 302:
         assert not response["Location"].startswith(reverse("accounts:login")), row
+
+
+@contextmanager
+def unchanged(snapshot: Callable[[], Any]) -> Iterator[None]:
+    """Whatever the block sends, ``snapshot()`` reads the same after it as before."""
+    before = snapshot()
+    yield
+    assert snapshot() == before, "a refused call changed something"

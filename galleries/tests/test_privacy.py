@@ -14,6 +14,7 @@ from config.tests.permission_matrix import (
     every,
     page_request,
     rows,
+    unchanged,
 )
 from galleries.models import Gallery, GallerySet, Photo
 from galleries.signed_urls import file_url
@@ -130,47 +131,39 @@ def _snapshot():
 
 @every(PAGES)
 def test_a_stranger_gets_404_from_every_owner_page(stranger_client, things, row):
-    before = _snapshot()
-
-    response = page_request(stranger_client, row, things)
+    with unchanged(_snapshot):
+        response = page_request(stranger_client, row, things)
 
     assert response.status_code == 404
-    assert _snapshot() == before
 
 
 @every(PAGES)
 def test_an_anonymous_visitor_is_sent_to_log_in_from_every_owner_page(
     client, things, row
 ):
-    before = _snapshot()
-
-    response = page_request(client, row, things)
+    with unchanged(_snapshot):
+        response = page_request(client, row, things)
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
-    assert _snapshot() == before
 
 
 @every(API)
 def test_a_stranger_gets_404_from_every_owner_api_endpoint(stranger_api, things, row):
-    before = _snapshot()
-
-    response = api_request(stranger_api, row, things)
+    with unchanged(_snapshot):
+        response = api_request(stranger_api, row, things)
 
     assert response.status_code == 404
-    assert _snapshot() == before
 
 
 @every(API)
 def test_an_anonymous_caller_gets_401_from_every_owner_api_endpoint(
     api_client, things, row
 ):
-    before = _snapshot()
-
-    response = api_request(api_client, row, things)
+    with unchanged(_snapshot):
+        response = api_request(api_client, row, things)
 
     assert response.status_code == 401
-    assert _snapshot() == before
 
 
 def test_a_strangers_gallery_list_is_empty(stranger_api, things):
