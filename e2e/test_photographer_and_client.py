@@ -173,11 +173,11 @@ def test_they_see_every_thumbnail_upright(photographer, story):
         "[data-grid] .owner-tile",
         """tiles => tiles.map(t => ({
             name: t.querySelector('.owner-tile__name').textContent.trim(),
-            w: t.querySelector('img').naturalWidth,
-            h: t.querySelector('img').naturalHeight}))""",
+            width: t.querySelector('img').naturalWidth,
+            height: t.querySelector('img').naturalHeight}))""",
     )
     assert sorted(s["name"] for s in shapes) == sorted(p.name for p in UPLOADS)
-    wrong = [s for s in shapes if (s["h"] > s["w"]) != (s["name"] in PORTRAIT)]
+    wrong = [s for s in shapes if (s["height"] > s["width"]) != (s["name"] in PORTRAIT)]
     assert not wrong, f"thumbnails the wrong way up: {wrong}"
 
 

@@ -118,13 +118,15 @@ def test_photos_list_in_order_with_urls_and_filters(
 def test_photos_can_be_reordered_moved_sorted_and_deleted(owner_api, owner):
     gallery = GalleryFactory(owner=owner, sets=["Ceremony", "Reception"])
     ceremony, reception = gallery.sets.order_by("position")
-    a, b, c = (
+    photo_a, photo_b, photo_c = (
         ReadyPhotoFactory(gallery=gallery, photo_set=ceremony, original_filename=n)
         for n in "cab"
     )
     base = reverse("api:gallery-photo-list", args=[gallery.pk])
 
-    owner_api.post(f"{base}reorder/", {"ids": [str(c.pk), str(a.pk)]}, format="json")
+    owner_api.post(
+        f"{base}reorder/", {"ids": [str(photo_c.pk), str(photo_a.pk)]}, format="json"
+    )
     assert list(
         gallery.photos.order_by("position").values_list("original_filename", flat=True)
     ) == ["b", "c", "a"]
@@ -135,13 +137,15 @@ def test_photos_can_be_reordered_moved_sorted_and_deleted(owner_api, owner):
     ) == ["a", "b", "c"]
 
     owner_api.post(
-        f"{base}move/", {"ids": [str(a.pk)], "set": str(reception.pk)}, format="json"
+        f"{base}move/",
+        {"ids": [str(photo_a.pk)], "set": str(reception.pk)},
+        format="json",
     )
-    a.refresh_from_db()
-    assert a.photo_set == reception
+    photo_a.refresh_from_db()
+    assert photo_a.photo_set == reception
 
-    owner_api.post(f"{base}delete/", {"ids": [str(b.pk)]}, format="json")
-    assert not Photo.objects.filter(pk=b.pk).exists()
+    owner_api.post(f"{base}delete/", {"ids": [str(photo_b.pk)]}, format="json")
+    assert not Photo.objects.filter(pk=photo_b.pk).exists()
 
 
 def test_a_script_uploads_a_folder_with_the_documented_api_alone(
