@@ -1,7 +1,7 @@
 """A share link's gallery as JSON, for visitors without an account: enough for an app
 to show the gallery, unlock it, download from it and keep favourites, from the API alone.
 
-Every endpoint goes through the pages' gate (`sharing.access`): a missing or disabled
+Every endpoint goes through the pages' gate (`sharing.gate`): a missing or disabled
 link is 404 (the same body for both), an expired one 410, and a password link answers
 401 `password_required`, showing nothing of the gallery, until it is unlocked.
 """
@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from galleries.api.mixins import SignsPageURLsMixin
 from galleries.models import Photo
-from sharing import access, analytics, services
+from sharing import analytics, gate, services
 from sharing.api import serializers as s
 from sharing.api.auth import (
     ShareAccessAuthentication,
@@ -111,9 +111,9 @@ class SharedGalleryView(ShareAPIView):
         link = self.get_link()
         analytics.record_view(
             link,
-            address=access.client_address(request),
+            address=gate.client_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            browser=access.visitor_browser(request, link),
+            browser=gate.visitor_browser(request, link),
         )
         ready = Q(photos__status=Photo.Status.READY)
         context = {
@@ -157,8 +157,8 @@ class UnlockView(ShareAPIView):
                 code="no_password",
             )
         try:
-            right = access.unlock(request, link, payload.validated_data["password"])
-        except access.TooManyAttempts as error:
+            right = gate.unlock(request, link, payload.validated_data["password"])
+        except gate.TooManyAttempts as error:
             raise TooManyPasswords(error) from error
         if not right:
             raise exceptions.ValidationError(
@@ -166,10 +166,10 @@ class UnlockView(ShareAPIView):
                 code="wrong_password",
             )
         body = {
-            "access_token": access.access_token(link),
-            "header": access.ACCESS_HEADER,
+            "access_token": gate.access_token(link),
+            "header": gate.ACCESS_HEADER,
             "expires_at": timezone.now()
-            + datetime.timedelta(seconds=access.ACCESS_TOKEN_MAX_AGE),
+            + datetime.timedelta(seconds=gate.ACCESS_TOKEN_MAX_AGE),
         }
         return Response(s.UnlockResponseSerializer(body).data)
 
@@ -220,7 +220,7 @@ class SharedPhotoView(ShareAPIView):
         responses={200: s.SharedPhotoSerializer, **GATE_ERRORS},
     )
     def get(self, request: Request, token: str, photo) -> Response:
-        found = access.visible_photo(self.get_link(), photo)
+        found = gate.visible_photo(self.get_link(), photo)
         return Response(self.get_serializer(found).data)
 
 
@@ -300,7 +300,7 @@ class HeartView(FavouritesView):
     def put(self, request: Request, token: str, list_token: str, photo) -> Response:
         link = self.require_favourites()
         favourite_list = self.get_list(with_items=False)
-        shown = access.visible_photo(link, photo)
+        shown = gate.visible_photo(link, photo)
         payload = s.HeartSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         note = payload.validated_data.get("note")

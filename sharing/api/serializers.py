@@ -8,7 +8,7 @@ from rest_framework import serializers
 from galleries.api.serializers import TakenAtField
 from galleries.filestore import rendition_urls
 from galleries.models import GallerySet, Photo
-from sharing import access
+from sharing import gate
 from sharing.models import Favourite, FavouriteList, ShareLink
 
 RENDITIONS_HELP = (
@@ -259,7 +259,7 @@ class SharedPhotoSerializer(serializers.ModelSerializer):
     renditions = serializers.SerializerMethodField(help_text=RENDITIONS_HELP)
     downloads = serializers.SerializerMethodField(
         help_text="Download URLs (each download is counted). For a password link, "
-        f"send the {access.ACCESS_HEADER} header with them too."
+        f"send the {gate.ACCESS_HEADER} header with them too."
     )
 
     class Meta:
@@ -381,10 +381,10 @@ class UnlockSerializer(serializers.Serializer):
 
 class UnlockResponseSerializer(serializers.Serializer):
     access_token = serializers.CharField(
-        help_text=f"Send it as the {access.ACCESS_HEADER} header on this link's "
+        help_text=f"Send it as the {gate.ACCESS_HEADER} header on this link's "
         "requests (and its download URLs)."
     )
-    header = serializers.CharField(help_text=f'Always "{access.ACCESS_HEADER}".')
+    header = serializers.CharField(help_text=f'Always "{gate.ACCESS_HEADER}".')
     expires_at = serializers.DateTimeField(
         help_text="When the token stops working, unless the password changes first."
     )

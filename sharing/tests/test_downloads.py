@@ -23,7 +23,7 @@ from galleries.models import Photo
 from galleries.tests import conftest as galleries_fixtures
 from galleries.tests.conftest import PHOTOS
 from galleries.tests.factories import GalleryFactory, ReadyPhotoFactory
-from sharing import access, services, zips
+from sharing import gate, services, zips
 from sharing.models import Favourite, LinkDay, ShareLink
 from sharing.tests.conftest import LINK_PASSWORD
 from sharing.tests.factories import FavouriteListFactory, ShareLinkFactory
@@ -99,7 +99,7 @@ def _unzip(response) -> dict[str, bytes]:
 
 def _unlock(client, link) -> None:
     session = client.session
-    session[access.SESSION_KEY] = {str(link.id): access.unlock_key(link)}
+    session[gate.SESSION_KEY] = {str(link.id): gate.unlock_key(link)}
     session.save()
 
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from galleries.filestore import file_url, walk
 from galleries.models import Gallery, Photo
-from sharing import access
+from sharing import gate
 from sharing.models import ShareLink
 
 TOKEN = "seeded-test-link"
@@ -80,7 +80,7 @@ def test_the_printed_link_opens_the_gallery_to_a_visitor(client):
     output = seed()
 
     assert output.strip().endswith(f"/s/{TOKEN}/")
-    link = access.get_link(TOKEN)
+    link = gate.get_link(TOKEN)
     assert link.visible_photos().count() == 5
     assert link.gallery.cover is not None
 

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from sharing import access
+from sharing import gate
 from sharing.models import ShareLink
 
 
@@ -24,10 +24,10 @@ def visitor_view(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         try:
-            link = access.get_link(token)
-        except access.LinkExpired as expired:
+            link = gate.get_link(token)
+        except gate.LinkExpired as expired:
             return expired_response(request, expired.link)
-        if not access.is_unlocked(request, link):
+        if not gate.is_unlocked(request, link):
             unlock_url = reverse("sharing:unlock", args=[link.token])
             if request.method == "GET":
                 unlock_url += "?" + urlencode({"next": request.get_full_path()})
