@@ -25,7 +25,7 @@ from galleries.api.mixins import SignsPageURLsMixin
 from galleries.models import Photo
 from sharing import analytics, gate, services
 from sharing.api import serializers as s
-from sharing.api.auth import (
+from sharing.api.gate import (
     ShareAccessAuthentication,
     ShareRateThrottle,
     TooManyPasswords,

@@ -17,7 +17,7 @@ from galleries.models import Photo
 from galleries.tests.conftest import RENDITION_KEYS
 from galleries.tests.factories import ReadyPhotoFactory
 from sharing import analytics, gate, services
-from sharing.api.auth import ShareRateThrottle
+from sharing.api.gate import ShareRateThrottle
 from sharing.models import FavouriteList
 from sharing.tests.conftest import LINK_PASSWORD
 from sharing.tests.factories import FavouriteListFactory, ShareLinkFactory
