@@ -1,10 +1,10 @@
-"""Who may use a share link through the API, and how they say so.
+"""The API's door to the gate (`sharing.gate`, the pages' own): its answers as HTTP.
 
-The gate is the pages' own (`sharing.gate`): a missing or disabled link is 404, an
-expired one 410, a password link needs an unlock. A browser's session unlock counts, so
-the browsable API works; an app sends the signed token `POST .../unlock/` gave it as
-`X-Share-Access: <token>`. That token only means something next to its link, so it is
-checked by `shared_link` against the link in the URL, not here in authentication.
+A missing or disabled link is 404, an expired one 410, a password link 401 until it is
+unlocked. A browser's session unlock counts, so the browsable API works; an app sends
+the signed token `POST .../unlock/` gave it as `X-Share-Access: <token>`. That token
+only means something next to its link, so it is checked by `shared_link` against the
+link in the URL, not here in authentication.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -84,11 +84,11 @@ class ShareRateThrottle(ScopedRateThrottle):
 
 
 def shared_link(request: Request, token: str, *, unlocked: bool = True) -> ShareLink:
-    """The link a visitor may use, or the API's 404 / 410 / 401."""
+    """The link a visitor may use (`sharing.gate.open_link`), or the API's 404 / 410 /
+    401."""
     try:
-        link = gate.get_link(token)
+        return gate.open_link(request, token, unlocked=unlocked)
     except gate.LinkExpired as expired:
         raise LinkExpired() from expired
-    if unlocked and not gate.is_unlocked(request, link):
-        raise PasswordRequired()
-    return link
+    except gate.Locked as locked:
+        raise PasswordRequired() from locked

@@ -6,12 +6,9 @@ link is 404 (the same body for both), an expired one 410, and a password link an
 401 `password_required`, showing nothing of the gallery, until it is unlocked.
 """
 
-import datetime
-
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -165,11 +162,11 @@ class UnlockView(ShareAPIView):
                 {"password": "That is not the password of this gallery."},
                 code="wrong_password",
             )
+        access = gate.access_token(link)
         body = {
-            "access_token": gate.access_token(link),
+            "access_token": access.token,
             "header": gate.ACCESS_HEADER,
-            "expires_at": timezone.now()
-            + datetime.timedelta(seconds=gate.ACCESS_TOKEN_MAX_AGE),
+            "expires_at": access.expires_at,
         }
         return Response(s.UnlockResponseSerializer(body).data)
 

@@ -23,7 +23,7 @@ from sharing.pictures import lightbox_srcset, tile_sizes
 from sharing.tile_cache import TileCache
 from sharing.tiles import tile_html
 from sharing.views.favourites import favourites_state
-from sharing.views.gate import expired_response, link_url, safe_next, visitor_view
+from sharing.views.gate import gate_page, link_url, safe_next, visitor_view
 
 # Photos in the first server page, then in each page after it. The first is small so
 # a phone lays out and paints the cover at once; the script fetches the next page long
@@ -399,11 +399,8 @@ def _grid_url_at(link: ShareLink, current_set, index: int, photo: Photo) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def unlock(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        link = gate.get_link(token)
-    except gate.LinkExpired as expired:
-        return expired_response(request, expired.link)
+@gate_page
+def unlock(request: HttpRequest, link: ShareLink) -> HttpResponse:
     next_url = safe_next(request, link)
     if gate.is_unlocked(request, link):
         return redirect(next_url)
@@ -413,20 +410,16 @@ def unlock(request: HttpRequest, token: str) -> HttpResponse:
             if gate.unlock(request, link, request.POST.get("password", "")):
                 return redirect(next_url)
             error, status = "That password is not right. Check it and try again.", 400
-        except gate.PleaseWait as busy:
-            # Not this guest's doing: the form again, with how long to wait.
-            response = render(
-                request,
-                "sharing/public/unlock.html",
-                _unlock_context(link, next_url, str(busy)),
-                status=429,
-            )
-            response["Retry-After"] = str(busy.retry_after)
-            return response
         except gate.TooManyAttempts as refused:
+            # Waiting for its turn is not this guest's doing: the form again, with how
+            # long to wait. Too many of their own wrong tries: a page that says so.
+            if isinstance(refused, gate.PleaseWait):
+                template = "sharing/public/unlock.html"
+            else:
+                template = "sharing/public/too_many.html"
             response = render(
                 request,
-                "sharing/public/too_many.html",
+                template,
                 _unlock_context(link, next_url, str(refused)),
                 status=429,
             )
