@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from sharing.api import public, views
+from sharing.api import views, visitor
 
 UUID = "[0-9a-fA-F-]{36}"
 
@@ -30,32 +30,32 @@ router.register(
 LIST = "share/<str:token>/favourite-lists/<str:list_token>/"
 urlpatterns = [
     *router.urls,
-    path("share/<str:token>/", public.SharedGalleryView.as_view(), name="share"),
+    path("share/<str:token>/", visitor.SharedGalleryView.as_view(), name="share"),
     path(
         "share/<str:token>/unlock/",
-        public.UnlockView.as_view(),
+        visitor.UnlockView.as_view(),
         name="share-unlock",
     ),
     path(
         "share/<str:token>/photos/",
-        public.SharedPhotoListView.as_view(),
+        visitor.SharedPhotoListView.as_view(),
         name="share-photo-list",
     ),
     path(
         "share/<str:token>/photos/<uuid:photo>/",
-        public.SharedPhotoView.as_view(),
+        visitor.SharedPhotoView.as_view(),
         name="share-photo-detail",
     ),
     path(
         "share/<str:token>/favourite-lists/",
-        public.ListStartView.as_view(),
+        visitor.ListStartView.as_view(),
         name="share-list-start",
     ),
-    path(LIST, public.ListView.as_view(), name="share-list"),
+    path(LIST, visitor.ListView.as_view(), name="share-list"),
     path(
         f"{LIST}items/<uuid:photo>/",
-        public.HeartView.as_view(),
+        visitor.HeartView.as_view(),
         name="share-list-item",
     ),
-    path(f"{LIST}submit/", public.ListSubmitView.as_view(), name="share-list-submit"),
+    path(f"{LIST}submit/", visitor.ListSubmitView.as_view(), name="share-list-submit"),
 ]

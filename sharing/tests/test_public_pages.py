@@ -13,7 +13,7 @@ from sharing import gate, services
 from sharing.models import LinkDay
 from sharing.tests.conftest import LINK_PASSWORD
 from sharing.tests.factories import ShareLinkFactory
-from sharing.views.public import FIRST_PAGE, PAGE_SIZE
+from sharing.views.visitor import FIRST_PAGE, PAGE_SIZE
 
 FILE_URL = "/galleries/files/"
 

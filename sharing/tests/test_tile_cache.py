@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sharing.tile_cache import TileCache
-from sharing.views import public
+from sharing.views import visitor
 
 
 def test_a_full_cache_lets_only_the_least_recently_used_tile_go():
@@ -60,7 +60,7 @@ def test_a_cache_must_hold_at_least_one_tile():
 def full_tile_cache(monkeypatch):
     """A process whose tile cache holds exactly one page of the five-photo gallery."""
     cache = TileCache(5)
-    monkeypatch.setattr(public, "rendered_tiles", cache)
+    monkeypatch.setattr(visitor, "rendered_tiles", cache)
     return cache
 
 
