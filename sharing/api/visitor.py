@@ -21,13 +21,13 @@ from rest_framework.response import Response
 from galleries.api.mixins import SignsPageURLsMixin
 from galleries.models import Photo
 from sharing import analytics, gate, services
-from sharing.api import serializers as s
 from sharing.api.gate import (
     ShareAccessAuthentication,
     ShareRateThrottle,
     TooManyPasswords,
     shared_link,
 )
+from sharing.api.serializers import visitor as s
 from sharing.models import Favourite, FavouriteList, ShareLink
 
 TOKEN = OpenApiParameter(
