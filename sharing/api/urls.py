@@ -30,7 +30,7 @@ router.register(
 LIST = "share/<str:token>/favourite-lists/<str:list_token>/"
 urlpatterns = [
     *router.urls,
-    path("share/<str:token>/", visitor.SharedGalleryView.as_view(), name="share"),
+    path("share/<str:token>/", visitor.VisitorGalleryView.as_view(), name="share"),
     path(
         "share/<str:token>/unlock/",
         visitor.UnlockView.as_view(),
@@ -38,12 +38,12 @@ urlpatterns = [
     ),
     path(
         "share/<str:token>/photos/",
-        visitor.SharedPhotoListView.as_view(),
+        visitor.VisitorPhotoListView.as_view(),
         name="share-photo-list",
     ),
     path(
         "share/<str:token>/photos/<uuid:photo>/",
-        visitor.SharedPhotoView.as_view(),
+        visitor.VisitorPhotoView.as_view(),
         name="share-photo-detail",
     ),
     path(

@@ -61,13 +61,13 @@ class ListSubmitted(exceptions.APIException):
     )
 
 
-class SharedPhotoPagination(PageNumberPagination):
+class VisitorPhotoPagination(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
 
 
-class ShareAPIView(generics.GenericAPIView):
+class VisitorAPIView(generics.GenericAPIView):
     authentication_classes = [ShareAccessAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [ShareRateThrottle]
@@ -95,14 +95,14 @@ def _cover(link: ShareLink) -> Photo | None:
     return cover or photos.first()
 
 
-class SharedGalleryView(ShareAPIView):
-    serializer_class = s.SharedGallerySerializer
+class VisitorGalleryView(VisitorAPIView):
+    serializer_class = s.VisitorGallerySerializer
 
     @extend_schema(
         summary="The gallery behind a share link",
         description="Title, cover, sets and what the link allows. Counts a view.",
         parameters=[TOKEN],
-        responses={200: s.SharedGallerySerializer, **GATE_ERRORS},
+        responses={200: s.VisitorGallerySerializer, **GATE_ERRORS},
     )
     def get(self, request: Request, token: str) -> Response:
         link = self.get_link()
@@ -120,13 +120,13 @@ class SharedGalleryView(ShareAPIView):
             ),
             "cover": _cover(link),
         }
-        return Response(s.SharedGallerySerializer(link, context=context).data)
+        return Response(s.VisitorGallerySerializer(link, context=context).data)
 
 
 @extend_validation_errors(
     ["no_password", "wrong_password"], field_name="password", methods=["post"]
 )
-class UnlockView(ShareAPIView):
+class UnlockView(VisitorAPIView):
     # Unlocking needs no credentials, so the schema lists none.
     authentication_classes: list = []
     serializer_class = s.UnlockSerializer
@@ -171,9 +171,9 @@ class UnlockView(ShareAPIView):
         return Response(s.UnlockResponseSerializer(body).data)
 
 
-class SharedPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, ShareAPIView):
-    serializer_class = s.SharedPhotoSerializer
-    pagination_class = SharedPhotoPagination
+class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPIView):
+    serializer_class = s.VisitorPhotoSerializer
+    pagination_class = VisitorPhotoPagination
 
     def get_queryset(self):
         link = self.get_link()
@@ -197,7 +197,7 @@ class SharedPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, ShareAPIVie
             OpenApiParameter("set", OpenApiTypes.UUID, description="Only this set"),
         ],
         responses={
-            200: s.SharedPhotoSerializer(many=True),
+            200: s.VisitorPhotoSerializer(many=True),
             400: s.BadRequestError,
             **GATE_ERRORS,
         },
@@ -206,15 +206,15 @@ class SharedPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, ShareAPIVie
         return self.list(request, *args, **kwargs)
 
 
-class SharedPhotoView(ShareAPIView):
-    serializer_class = s.SharedPhotoSerializer
+class VisitorPhotoView(VisitorAPIView):
+    serializer_class = s.VisitorPhotoSerializer
 
     @extend_schema(
         summary="One photo of a share link",
         description="404 for a photo of another gallery, of a set the link hides, "
         "or not ready.",
         parameters=[TOKEN],
-        responses={200: s.SharedPhotoSerializer, **GATE_ERRORS},
+        responses={200: s.VisitorPhotoSerializer, **GATE_ERRORS},
     )
     def get(self, request: Request, token: str, photo) -> Response:
         found = gate.visible_photo(self.get_link(), photo)
@@ -224,8 +224,8 @@ class SharedPhotoView(ShareAPIView):
 # --- Favourites ---------------------------------------------------------------------
 
 
-class FavouritesView(ShareAPIView):
-    serializer_class = s.SharedFavouriteListSerializer
+class FavouritesView(VisitorAPIView):
+    serializer_class = s.VisitorFavouriteListSerializer
 
     def require_favourites(self) -> ShareLink:
         link = self.get_link()
@@ -254,7 +254,7 @@ class ListStartView(FavouritesView):
         "on another device.",
         parameters=[TOKEN],
         request=s.ListStartSerializer,
-        responses={201: s.SharedFavouriteListSerializer, **FAVOURITES_ERRORS},
+        responses={201: s.VisitorFavouriteListSerializer, **FAVOURITES_ERRORS},
     )
     def post(self, request: Request, token: str) -> Response:
         link = self.require_favourites()
@@ -270,7 +270,7 @@ class ListView(FavouritesView):
     @extend_schema(
         summary="A favourites list, with its hearted photos",
         parameters=[TOKEN, LIST_TOKEN],
-        responses={200: s.SharedFavouriteListSerializer, **GATE_ERRORS},
+        responses={200: s.VisitorFavouriteListSerializer, **GATE_ERRORS},
     )
     def get(self, request: Request, token: str, list_token: str) -> Response:
         return Response(self.get_serializer(self.get_list()).data)
@@ -313,7 +313,7 @@ class HeartView(FavouritesView):
         except services.FavouritesClosed as closed:
             raise ListSubmitted(closed.message) from closed
         body = {
-            **s.SharedFavouriteSerializer(item).data,
+            **s.VisitorFavouriteSerializer(item).data,
             "count": favourite_list.items.count(),
         }
         return Response(body)
@@ -343,7 +343,7 @@ class ListSubmitView(FavouritesView):
         parameters=[TOKEN, LIST_TOKEN],
         request=None,
         responses={
-            200: s.SharedFavouriteListSerializer,
+            200: s.VisitorFavouriteListSerializer,
             400: s.BadRequestError,
             409: s.ListSubmittedError,
             **FAVOURITES_ERRORS,

@@ -1,9 +1,12 @@
 """What the visitor's side of the sharing API reads and writes: the gallery a link
 shows, its photos, unlocking it, a visitor's own favourites list, and the errors the
-gate answers (for the schema)."""
+gate answers (for the schema).
+
+The visitor's serializers keep the component names they were published under
+("SharedGallery", ...), so clients generated from the schema see no change."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from galleries.api.serializers import TakenAtField
@@ -65,7 +68,8 @@ ListSubmittedError = error_response(
 # --- What a visitor sees through a link -----------------------------------------------
 
 
-class SharedDownloadsSerializer(serializers.Serializer):
+@extend_schema_serializer(component_name="SharedDownloads")
+class VisitorDownloadsSerializer(serializers.Serializer):
     web = serializers.URLField(
         allow_null=True, help_text="2048 px JPEG; null when the link allows none."
     )
@@ -74,7 +78,8 @@ class SharedDownloadsSerializer(serializers.Serializer):
     )
 
 
-class SharedPhotoSerializer(serializers.ModelSerializer):
+@extend_schema_serializer(component_name="SharedPhoto")
+class VisitorPhotoSerializer(serializers.ModelSerializer):
     set = serializers.UUIDField(source="photo_set_id", read_only=True)
     filename = serializers.CharField(source="original_filename", read_only=True)
     taken_at = TakenAtField()
@@ -107,7 +112,7 @@ class SharedPhotoSerializer(serializers.ModelSerializer):
     def get_renditions(self, photo: Photo) -> dict[str, str]:
         return rendition_urls(photo)
 
-    @extend_schema_field(SharedDownloadsSerializer)
+    @extend_schema_field(VisitorDownloadsSerializer)
     def get_downloads(self, photo: Photo) -> dict:
         link: ShareLink = self.context["link"]
         path = reverse("sharing:photo_download", args=[link.token, photo.pk])
@@ -120,7 +125,8 @@ class SharedPhotoSerializer(serializers.ModelSerializer):
         }
 
 
-class SharedSetSerializer(serializers.ModelSerializer):
+@extend_schema_serializer(component_name="SharedSet")
+class VisitorSetSerializer(serializers.ModelSerializer):
     photo_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -129,7 +135,8 @@ class SharedSetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SharedFavouritesSerializer(serializers.Serializer):
+@extend_schema_serializer(component_name="SharedFavourites")
+class VisitorFavouritesSerializer(serializers.Serializer):
     enabled = serializers.BooleanField(source="favourites_enabled")
     limit = serializers.IntegerField(
         source="favourites_limit", allow_null=True, help_text="Null for no limit."
@@ -137,7 +144,8 @@ class SharedFavouritesSerializer(serializers.Serializer):
     require_email = serializers.BooleanField(source="favourites_require_email")
 
 
-class SharedGallerySerializer(serializers.Serializer):
+@extend_schema_serializer(component_name="SharedGallery")
+class VisitorGallerySerializer(serializers.Serializer):
     """A share link's gallery, as its visitor sees it."""
 
     # The instance is the link; the view passes its visible sets and cover in context.
@@ -161,7 +169,7 @@ class SharedGallerySerializer(serializers.Serializer):
         help_text="The whole gallery as one ZIP (?set=<id> for one set); null when "
         "downloads are off."
     )
-    favourites = SharedFavouritesSerializer(source="*")
+    favourites = VisitorFavouritesSerializer(source="*")
     expires_at = serializers.DateTimeField(allow_null=True)
     requires_password = serializers.BooleanField(source="has_password")
     unlocked = serializers.SerializerMethodField(
@@ -173,16 +181,16 @@ class SharedGallerySerializer(serializers.Serializer):
             self.context.get("request"), reverse("sharing:gallery", args=[link.token])
         )
 
-    @extend_schema_field(SharedPhotoSerializer(allow_null=True))
+    @extend_schema_field(VisitorPhotoSerializer(allow_null=True))
     def get_cover(self, link: ShareLink) -> dict | None:
         cover = self.context.get("cover")
         return (
-            SharedPhotoSerializer(cover, context=self.context).data if cover else None
+            VisitorPhotoSerializer(cover, context=self.context).data if cover else None
         )
 
-    @extend_schema_field(SharedSetSerializer(many=True))
+    @extend_schema_field(VisitorSetSerializer(many=True))
     def get_sets(self, link: ShareLink) -> list:
-        return SharedSetSerializer(self.context["sets"], many=True).data
+        return VisitorSetSerializer(self.context["sets"], many=True).data
 
     def get_photo_count(self, link: ShareLink) -> int:
         return sum(s.photo_count for s in self.context["sets"])
@@ -228,7 +236,8 @@ class ListStartSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 
 
-class SharedFavouriteSerializer(serializers.ModelSerializer):
+@extend_schema_serializer(component_name="SharedFavourite")
+class VisitorFavouriteSerializer(serializers.ModelSerializer):
     photo = serializers.UUIDField(source="photo_id", read_only=True)
     hearted_at = serializers.DateTimeField(source="created_at", read_only=True)
 
@@ -238,7 +247,8 @@ class SharedFavouriteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SharedFavouriteListSerializer(serializers.ModelSerializer):
+@extend_schema_serializer(component_name="SharedFavouriteList")
+class VisitorFavouriteListSerializer(serializers.ModelSerializer):
     token = serializers.CharField(
         read_only=True,
         help_text="The list's private key: use it in this list's URLs, keep it secret.",
@@ -251,7 +261,7 @@ class SharedFavouriteListSerializer(serializers.ModelSerializer):
     resume_url = serializers.SerializerMethodField(
         help_text="A web page that resumes this list on another device."
     )
-    items = SharedFavouriteSerializer(many=True, read_only=True)
+    items = VisitorFavouriteSerializer(many=True, read_only=True)
     # Not an EmailField: a visitor who gave no email has "", which is no address.
     email = serializers.CharField(read_only=True, help_text="Empty if none was given.")
 
@@ -292,9 +302,11 @@ class HeartSerializer(serializers.Serializer):
     )
 
 
-class HeartResponseSerializer(SharedFavouriteSerializer):
+# Its own name: a subclass would take its parent's.
+@extend_schema_serializer(component_name="HeartResponse")
+class HeartResponseSerializer(VisitorFavouriteSerializer):
     count = serializers.IntegerField(read_only=True, help_text="Photos now hearted.")
 
-    class Meta(SharedFavouriteSerializer.Meta):
-        fields = [*SharedFavouriteSerializer.Meta.fields, "count"]
+    class Meta(VisitorFavouriteSerializer.Meta):
+        fields = [*VisitorFavouriteSerializer.Meta.fields, "count"]
         read_only_fields = fields
