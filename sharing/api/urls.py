@@ -1,11 +1,11 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from sharing.api import views, visitor
+from sharing.api import owner, visitor
 
 UUID = "[0-9a-fA-F-]{36}"
 
-for viewset in (views.LinkViewSet, views.FavouriteListViewSet):
+for viewset in (owner.LinkViewSet, owner.FavouriteListViewSet):
     # A malformed id is simply not found, like someone else's.
     viewset.lookup_value_regex = UUID
 
@@ -13,17 +13,17 @@ for viewset in (views.LinkViewSet, views.FavouriteListViewSet):
 router = SimpleRouter()
 router.register(
     rf"galleries/(?P<gallery_pk>{UUID})/links",
-    views.GalleryLinkViewSet,
+    owner.GalleryLinkViewSet,
     basename="gallery-link",
 )
-router.register("links", views.LinkViewSet, basename="link")
+router.register("links", owner.LinkViewSet, basename="link")
 router.register(
     rf"galleries/(?P<gallery_pk>{UUID})/favourite-lists",
-    views.GalleryFavouriteListViewSet,
+    owner.GalleryFavouriteListViewSet,
     basename="gallery-favourite-list",
 )
 router.register(
-    "favourite-lists", views.FavouriteListViewSet, basename="favourite-list"
+    "favourite-lists", owner.FavouriteListViewSet, basename="favourite-list"
 )
 
 # The visitor's side: no account, the link's token in every URL.
