@@ -3,7 +3,7 @@
 A missing or disabled link is 404, an expired one 410, a password link 401 until it is
 unlocked. A browser's session unlock counts, so the browsable API works; an app sends
 the signed token `POST .../unlock/` gave it as `X-Share-Access: <token>`. That token
-only means something next to its link, so it is checked by `shared_link` against the
+only means something next to its link, so it is checked by `visitor_link` against the
 link in the URL, not here in authentication.
 """
 
@@ -47,7 +47,7 @@ class ShareAccessAuthentication(BaseAuthentication):
     """Names the X-Share-Access header for the schema and the 401 challenge.
 
     It never logs anyone in: visitors have no account, and what the token unlocks is
-    one link, which `shared_link` checks.
+    one link, which `visitor_link` checks.
     """
 
     def authenticate(self, request: Request):
@@ -83,7 +83,7 @@ class ShareRateThrottle(ScopedRateThrottle):
         return gate.client_address(request)
 
 
-def shared_link(request: Request, token: str, *, unlocked: bool = True) -> ShareLink:
+def visitor_link(request: Request, token: str, *, unlocked: bool = True) -> ShareLink:
     """The link a visitor may use (`sharing.gate.open_link`), or the API's 404 / 410 /
     401."""
     try:

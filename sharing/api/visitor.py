@@ -25,7 +25,7 @@ from sharing.api.gate import (
     ShareAccessAuthentication,
     ShareRateThrottle,
     TooManyPasswords,
-    shared_link,
+    visitor_link,
 )
 from sharing.api.serializers import visitor as s
 from sharing.models import Favourite, FavouriteList, ShareLink
@@ -76,7 +76,7 @@ class VisitorAPIView(generics.GenericAPIView):
 
     def get_link(self) -> ShareLink:
         if not hasattr(self, "_link"):
-            self._link = shared_link(self.request, self.kwargs["token"])
+            self._link = visitor_link(self.request, self.kwargs["token"])
         return self._link
 
     def get_serializer_context(self) -> dict:
@@ -145,7 +145,7 @@ class UnlockView(VisitorAPIView):
         responses={200: s.UnlockResponseSerializer, 410: s.LinkGoneError},
     )
     def post(self, request: Request, token: str) -> Response:
-        link = shared_link(request, token, unlocked=False)
+        link = visitor_link(request, token, unlocked=False)
         payload = s.UnlockSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if not link.has_password:
