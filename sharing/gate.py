@@ -42,6 +42,7 @@ ARRIVALS_KEY = "share_arrivals"
 # Apps without cookies send the unlock as a header instead (see `access_token`).
 ACCESS_HEADER = "X-Share-Access"
 ACCESS_TOKEN_MAX_AGE = 30 * 24 * 3600
+# The gate's old module name: keep it, or every token already given out stops working.
 ACCESS_TOKEN_SALT = "sharing.access"
 
 
