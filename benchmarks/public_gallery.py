@@ -149,7 +149,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from galleries import filestore
+    from galleries import signed_urls
 
     call_command("migrate", verbosity=0)
     call_command(
@@ -173,7 +173,7 @@ def main() -> None:
             url,
             args.runs,
             "first page, cold",
-            before=filestore._folder_token.cache_clear,
+            before=signed_urls._folder_token.cache_clear,
         )[0]
     )
     following = next_page_url(html)

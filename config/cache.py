@@ -5,7 +5,7 @@ keeps working, only slower where it would have read a cached value.
 What that means for each user of the cache while Redis is down:
 
 - the share API's rate limit (DRF's throttle) sees no history: not limited;
-- presigned photo URLs (galleries/filestore.py) are signed by each process, not shared;
+- presigned photo URLs (galleries/signed_urls.py) are signed by each process, not shared;
 - wrong share-link passwords (sharing/password_attempts.py) are not counted, so they
   are neither refused nor paced: guessing fails open for the outage. That is the
   price of never refusing a guest the right password because Redis is away; login

@@ -3,9 +3,9 @@ from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
-from galleries import processing, services
-from galleries.filestore import file_url
+from galleries import services
 from galleries.models import Gallery, GallerySet, Photo
+from galleries.signed_urls import file_url
 
 
 def _thumbnail(photo: Photo) -> str:
@@ -52,7 +52,7 @@ class PhotoInline(admin.TabularInline):
 def _regenerate(modeladmin, request, photos) -> None:
     count = 0
     for photo in photos.filter(status__in=[Photo.Status.READY, Photo.Status.FAILED]):
-        processing.photo_retry(photo=photo)
+        services.photo_retry(photo=photo)
         count += 1
     modeladmin.message_user(
         request, f"Queued {count} photo(s) for new renditions.", messages.SUCCESS

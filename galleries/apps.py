@@ -5,4 +5,6 @@ class GalleriesConfig(AppConfig):
     name = "galleries"
 
     def ready(self) -> None:
-        from galleries import receivers  # noqa: F401  (connects the signal receivers)
+        # Connect the signal receivers, and register the tasks that services queue by
+        # name (galleries/queueing.py): a web process may never import them otherwise.
+        from galleries import receivers, tasks  # noqa: F401

@@ -12,7 +12,7 @@ that has since become ready.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from galleries import processing, services
+from galleries import services
 from galleries.models import Gallery, Photo
 
 
@@ -29,7 +29,7 @@ def retry(*, photo: Photo) -> Photo:
             f"{photo.original_filename} cannot be retried: its file is gone. "
             "Dismiss it and upload it again."
         )
-    return processing.photo_retry(photo=photo)
+    return services.photo_retry(photo=photo)
 
 
 def retry_failed(*, gallery: Gallery) -> int:
@@ -38,7 +38,7 @@ def retry_failed(*, gallery: Gallery) -> int:
         gallery.photos.filter(status=Photo.Status.FAILED).exclude(original="")
     )
     for photo in failed:
-        processing.photo_retry(photo=photo)
+        services.photo_retry(photo=photo)
     return len(failed)
 
 

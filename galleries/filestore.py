@@ -1,33 +1,19 @@
-"""Where photo files live, and how a browser is allowed to fetch one.
+"""Where photo files live, and the storage I/O on them: read, read a range, delete,
+list, and S3's own API (presigned uploads, multipart, head).
 
-Photos are private. A browser never gets a permanent address for a file: it gets a
-signed URL that expires. On S3 that is the bucket's own presigned URL, so the bytes
-come straight from the bucket; on the local disk it is a URL of ours carrying a
-signature, served by `serve_file`.
+This module is the only one that talks to the S3 client. The URLs a browser fetches
+a photo's files with are signed in `galleries.signed_urls`.
 """
 
-import hashlib
-import math
-import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import PurePosixPath
 
 import urllib3
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
-from django.core import signing
-from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.urls import reverse
-from django.utils.http import content_disposition_header
-
-SALT = "proofsheet.file"
-# Local URLs are signed for whole hours, so the same file keeps the same URL for an
-# hour and browsers can cache it.
-LOCAL_URL_PERIOD = 3600
 
 
 def photo_dir(photo) -> str:
@@ -40,127 +26,6 @@ ORIGINAL = "original"
 def original_name(photo, filename: str) -> str:
     suffix = PurePosixPath(filename).suffix.lower()[:10]
     return f"{photo_dir(photo)}/{ORIGINAL}{suffix}"
-
-
-def file_url(name: str, *, download_as: str | None = None) -> str:
-    """A short-lived URL for one stored file; `download_as` makes it a download."""
-    if settings.USE_S3:
-        if download_as:
-            return default_storage.url(
-                name,
-                parameters={
-                    "ResponseContentDisposition": content_disposition_header(
-                        True, download_as
-                    )
-                },
-            )
-        return warm_s3_urls([name])[name]
-    folder, _, filename = name.rpartition("/")
-    expires = (math.floor(time.time() / LOCAL_URL_PERIOD) + 2) * LOCAL_URL_PERIOD
-    # A rendition's token opens every rendition of its photo, never the original:
-    # an original (or a download) gets a token for that one file.
-    only = filename if filename.startswith(ORIGINAL) or download_as else None
-    token = _folder_token(folder, expires, only, download_as)
-    return f"{_local_prefix()}{token}/{filename}"
-
-
-# A page of 1,000 photos asks for 4,000 URLs: a token covers a photo's renditions, so
-# it is signed once per photo (and hour), and the URL prefix is reversed once.
-@lru_cache(maxsize=8192)
-def _folder_token(
-    folder: str, expires: int, only: str | None, download_as: str | None
-) -> str:
-    payload = {"f": folder, "e": expires}
-    if only:
-        payload["o"] = only
-    if download_as:
-        payload["d"] = download_as
-    return signing.dumps(payload, salt=SALT, compress=True)
-
-
-@lru_cache(maxsize=1)
-def _local_prefix() -> str:
-    return reverse("galleries:file", args=["TOKEN", "NAME"]).removesuffix("TOKEN/NAME")
-
-
-# Presigning with botocore costs ~350 µs a URL, and a page of the public grid hands
-# out hundreds: signed renditions are kept for a window of AWS_QUERYSTRING_EXPIRE
-# seconds, in this process and in the shared cache, so every web process gives a photo
-# the same URL for the window (browsers cache the picture) and a page costs lookups,
-# not signatures. A URL is signed to live one window past its own, so each one handed
-# out stays valid for at least a window. Each photo's windows start at an offset of
-# their own, so the cache never empties all at once.
-_s3_urls: dict[tuple[str, str], tuple[int, str]] = {}
-_S3_URLS_KEPT = 20_000
-
-
-def _s3_window_end(folder: str, now: float, period: int) -> int:
-    offset = zlib.crc32(folder.encode()) % period
-    return (math.floor((now + offset) / period) + 1) * period - offset
-
-
-def url_window(photo) -> int:
-    """Which window of URLs a photo's renditions are in: their URLs change with it."""
-    now = time.time()
-    if settings.USE_S3:
-        return _s3_window_end(photo_dir(photo), now, default_storage.querystring_expire)
-    return math.floor(now / LOCAL_URL_PERIOD)
-
-
-def warm_s3_urls(names: Iterable[str]) -> dict[str, str]:
-    """Presigned URLs for stored renditions, signing only what no process has yet."""
-    period = default_storage.querystring_expire
-    bucket = default_storage.bucket_name
-    now = time.time()
-    urls, missing = {}, {}
-    for name in names:
-        window_end = _s3_window_end(name.rpartition("/")[0], now, period)
-        kept = _s3_urls.get((bucket, name))
-        if kept and kept[0] == window_end:
-            urls[name] = kept[1]
-        else:
-            digest = hashlib.blake2b(f"{bucket}/{name}".encode(), digest_size=16)
-            missing[f"s3url:{window_end}:{digest.hexdigest()}"] = (name, window_end)
-    if not missing:
-        return urls
-    shared = cache.get_many(list(missing))
-    signed = {}
-    for key, (name, window_end) in missing.items():
-        url = shared.get(key)
-        if url is None:
-            url = default_storage.url(name, expire=int(window_end + period - now))
-            signed[key] = url
-        urls[name] = url
-        _s3_urls[(bucket, name)] = (window_end, url)
-    if signed:
-        # A key names its window, so it is only read while its URL has a window left.
-        cache.set_many(signed, timeout=2 * period)
-    if len(_s3_urls) > _S3_URLS_KEPT:
-        _s3_urls.clear()
-    return urls
-
-
-def warm_urls(photos: Iterable) -> None:
-    """Sign every rendition of these photos at once (on S3; a no-op on the disk)."""
-    if settings.USE_S3:
-        warm_s3_urls(
-            r["name"] for photo in photos for r in (photo.renditions or {}).values()
-        )
-
-
-def read_token(token: str, filename: str) -> tuple[str, str | None] | None:
-    """The file and download name a local URL grants, or None if it grants nothing."""
-    try:
-        payload = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
-        return None
-    if payload.get("e", 0) < time.time() or "/" in filename or filename in {".", ".."}:
-        return None
-    if payload.get("o", filename) != filename:
-        return None
-    if "o" not in payload and filename.startswith(ORIGINAL):
-        return None
-    return f"{payload['f']}/{filename}", payload.get("d")
 
 
 def delete_files(names: Iterable[str]) -> None:
@@ -291,11 +156,6 @@ def checksum(name: str) -> int:
     return value
 
 
-def rendition_urls(photo) -> dict[str, str]:
-    """URLs of a ready photo's renditions, keyed "grid.webp", "preview.jpeg"..."""
-    return {key: file_url(r["name"]) for key, r in photo.renditions.items()}
-
-
 def walk(prefix: str):
     """Every stored file name under a folder, on the local disk or S3 alike."""
     try:
@@ -416,3 +276,16 @@ def multipart_uploads(prefix: str = "photos/") -> list[tuple[str, str, object]]:
         for upload in page.get("Uploads", []):
             found.append((upload["Key"], upload["UploadId"], upload["Initiated"]))
     return found
+
+
+# --- Deleting what a photo leaves behind --------------------------------------------
+
+#: A storage hiccup, worth another try later (not a bug, not a bad file).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+
+def files_delete(names: Iterable[str], multipart: Iterable = ()) -> None:
+    """Delete stored files and drop unfinished multipart uploads (key, upload id)."""
+    delete_files(names)
+    for key, upload_id in multipart:
+        multipart_abort(key, upload_id)

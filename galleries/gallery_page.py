@@ -28,6 +28,15 @@ class GalleryPage:
     # "empty" in the sense of "no photos yet").
     filtered: bool = False
 
+    def template_context(self) -> dict:
+        """What the contributors give the page's template."""
+        return {
+            **self.context,
+            "banners": self.banners,
+            "panels": self.panels,
+            "filtered": self.filtered,
+        }
+
 
 Contributor = Callable[[GalleryPage], None]
 _contributors: list[Contributor] = []

@@ -11,6 +11,14 @@ class GalleryQuerySet(models.QuerySet):
     def owned_by(self, user) -> "GalleryQuerySet":
         return self.filter(owner=user) if user.is_authenticated else self.none()
 
+    def with_attention_count(self) -> "GalleryQuerySet":
+        """How many uploads need attention, in the same query as the galleries."""
+        return self.annotate(
+            attention_count=Count(
+                "photos", filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
+            )
+        )
+
     def with_stats(self) -> "GalleryQuerySet":
         """Photo count, bytes and last activity, in the same query as the galleries."""
         ready = Q(photos__status=Photo.Status.READY)
@@ -103,6 +111,16 @@ class PhotoQuerySet(models.QuerySet):
     def visible_to_owner(self) -> "PhotoQuerySet":
         """What the owner's grid shows: everything but rejected uploads."""
         return self.exclude(status=Photo.Status.REJECTED)
+
+    def in_gallery_order(self) -> "PhotoQuerySet":
+        """Set by set as the sets are ordered, each set's photos in their order."""
+        return self.order_by("photo_set__position", "position", "uploaded_at")
+
+    def in_owner_grid(self, photo_set: "GallerySet | None" = None) -> "PhotoQuerySet":
+        """The owner's grid of a gallery, or of one set: what `visible_to_owner` shows,
+        in gallery order, each photo with its set."""
+        photos = self.visible_to_owner().in_gallery_order().select_related("photo_set")
+        return photos if photo_set is None else photos.filter(photo_set=photo_set)
 
     def lacking_checksums(self) -> "PhotoQuerySet":
         """Ready photos whose original, or web-size rendition, has no CRC-32 counted

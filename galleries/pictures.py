@@ -8,7 +8,7 @@ leave a big screen with a small picture: such a format is offered only to screen
 is sharp enough for (a `media` query per pixel density).
 """
 
-from galleries.filestore import file_url
+from galleries.signed_urls import file_url
 
 # Best first; the last one a photo has in every size is the <img> every browser shows.
 FORMATS = ("avif", "webp", "jpeg")

@@ -20,8 +20,8 @@ from django.utils import timezone
 from galleries import imaging
 from galleries.filestore import delete_files, photo_dir
 from galleries.models import Photo
-from galleries.services import photos_delete
-from galleries.uploads import REPLACEABLE, photo_reject
+from galleries.queueing import lease_end, photo_process_later
+from galleries.services import REPLACEABLE, photo_reject, photos_delete
 
 logger = logging.getLogger(__name__)
 
@@ -64,27 +64,6 @@ def _checksums(path: Path) -> tuple[str, int]:
 # the recovery sweep (galleries/recovery.py) queues it again, or fails it for good.
 
 
-def _lease(now: datetime.datetime | None = None) -> datetime.datetime:
-    seconds = settings.PHOTO_STUCK_AFTER_SECONDS
-    return (now or timezone.now()) + datetime.timedelta(seconds=seconds)
-
-
-def photo_queue(*, photo_id, force: bool = False) -> None:
-    """Send the photo to a worker once the transaction commits. A broker that is down
-    fails nothing: the photo is left for the next recovery sweep to queue again."""
-    transaction.on_commit(lambda: _send(str(photo_id), force))
-
-
-def _send(photo_id: str, force: bool) -> None:
-    from galleries.tasks import process_photo, send
-
-    if not send(process_photo, photo_id, force=force):
-        # Not queued: no need to wait out a lease before the sweep sends it again.
-        Photo.objects.filter(
-            pk=photo_id, status=Photo.Status.PROCESSING, claimed_by=""
-        ).update(lease_until=timezone.now())
-
-
 def photo_requeue_if_idle(*, photo: Photo) -> bool:
     """Queue a processing photo again unless a live worker holds it (a confirm sent
     twice: the first one's task may never have been queued)."""
@@ -92,10 +71,10 @@ def photo_requeue_if_idle(*, photo: Photo) -> bool:
     idle = (
         Photo.objects.filter(pk=photo.pk, status=Photo.Status.PROCESSING)
         .claimable(now)
-        .update(claimed_by="", lease_until=_lease(now))
+        .update(claimed_by="", lease_until=lease_end(now))
     )
     if idle:
-        photo_queue(photo_id=photo.pk)
+        photo_process_later(photo_id=photo.pk)
     return bool(idle)
 
 
@@ -104,10 +83,10 @@ def photo_requeue_stuck(*, photo_id, now: datetime.datetime) -> bool:
     taken = (
         Photo.objects.stuck(now)
         .filter(pk=photo_id, attempts__lt=settings.PHOTO_MAX_ATTEMPTS)
-        .update(claimed_by="", lease_until=_lease(now))
+        .update(claimed_by="", lease_until=lease_end(now))
     )
     if taken:
-        photo_queue(photo_id=photo_id)
+        photo_process_later(photo_id=photo_id)
     return bool(taken)
 
 
@@ -156,7 +135,9 @@ def photo_claim(
         free = free | photos.filter(claimed_by__endswith=f":{task_id}")
     return bool(
         free.update(
-            claimed_by=worker[:100], lease_until=_lease(now), attempts=F("attempts") + 1
+            claimed_by=worker[:100],
+            lease_until=lease_end(now),
+            attempts=F("attempts") + 1,
         )
     )
 
@@ -166,7 +147,7 @@ def photo_release(*, photo_id, worker: str, retry_in: int) -> None:
     sweep finds the photo a lease later."""
     Photo.objects.filter(pk=photo_id, claimed_by=worker[:100]).update(
         claimed_by="",
-        lease_until=_lease() + datetime.timedelta(seconds=retry_in),
+        lease_until=lease_end() + datetime.timedelta(seconds=retry_in),
     )
 
 
@@ -298,27 +279,4 @@ def photo_process(
         if name not in {r["name"] for r in renditions.values()}
     ]
     delete_files(stale)
-    return photo
-
-
-def photo_mark_failed(*, photo_id: str, message: str) -> None:
-    Photo.objects.filter(pk=photo_id, status=Photo.Status.PROCESSING).update(
-        status=Photo.Status.FAILED, error=message[:500], claimed_by="", lease_until=None
-    )
-
-
-def photo_retry(*, photo: Photo) -> Photo:
-    """Queue a failed (or, for admins, any) photo for processing again, with a fresh
-    set of attempts."""
-    if photo.status not in (Photo.Status.FAILED, Photo.Status.READY):
-        return photo
-    Photo.objects.filter(pk=photo.pk).update(
-        status=Photo.Status.PROCESSING,
-        error="",
-        attempts=0,
-        claimed_by="",
-        lease_until=_lease(),
-    )
-    photo.status = Photo.Status.PROCESSING
-    photo_queue(photo_id=photo.pk, force=True)
     return photo

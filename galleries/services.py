@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from accounts.services import storage_release
 from galleries import filestore
 from galleries.models import Gallery, GallerySet, Photo
+from galleries.queueing import files_delete_later, lease_end, photo_process_later
 
 logger = logging.getLogger(__name__)
 
@@ -231,8 +232,6 @@ def _delete_photos(photos: QuerySet, *, owner_id: int) -> int:
     Files go only once the rows are gone for good (after the commit): a rolled-back
     delete must not leave rows pointing at nothing.
     """
-    from galleries.tasks import delete_files_later
-
     with transaction.atomic():
         rows = list(
             photos.select_for_update().only(
@@ -254,6 +253,55 @@ def _delete_photos(photos: QuerySet, *, owner_id: int) -> int:
         storage_release(user_id=owner_id, nbytes=freed)
         upload_ids = [(p.original.name, p.upload_id) for p in rows if p.upload_id]
         transaction.on_commit(
-            lambda: delete_files_later(names=names, multipart=upload_ids)
+            lambda: files_delete_later(names=names, multipart=upload_ids)
         )
     return len(rows)
+
+
+# --- A photo's state: rejected, failed, queued again ---------------------------------
+
+#: A photo in these states gives way to the same file sent again.
+REPLACEABLE = (Photo.Status.UPLOADING, Photo.Status.FAILED)
+
+
+def photo_reject(*, photo: Photo, message: str) -> None:
+    """The file is not a photo we accept: keep the reason, drop the bytes and quota."""
+    names = stored_names(photo)
+    with transaction.atomic():
+        locked = Photo.objects.select_for_update().get(pk=photo.pk)
+        if locked.status == Photo.Status.REJECTED:
+            return
+        Photo.objects.filter(pk=photo.pk).update(
+            status=Photo.Status.REJECTED,
+            error=message[:500],
+            original="",
+            renditions={},
+            renditions_size=0,
+            claimed_by="",
+            lease_until=None,
+        )
+        storage_release(user_id=photo.gallery.owner_id, nbytes=locked.size)
+        transaction.on_commit(lambda: files_delete_later(names=names))
+
+
+def photo_mark_failed(*, photo_id: str, message: str) -> None:
+    Photo.objects.filter(pk=photo_id, status=Photo.Status.PROCESSING).update(
+        status=Photo.Status.FAILED, error=message[:500], claimed_by="", lease_until=None
+    )
+
+
+def photo_retry(*, photo: Photo) -> Photo:
+    """Queue a failed (or, for admins, any) photo for processing again, with a fresh
+    set of attempts."""
+    if photo.status not in (Photo.Status.FAILED, Photo.Status.READY):
+        return photo
+    Photo.objects.filter(pk=photo.pk).update(
+        status=Photo.Status.PROCESSING,
+        error="",
+        attempts=0,
+        claimed_by="",
+        lease_until=lease_end(),
+    )
+    photo.status = Photo.Status.PROCESSING
+    photo_process_later(photo_id=photo.pk, force=True)
+    return photo

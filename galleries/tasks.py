@@ -1,31 +1,22 @@
-"""Background work. Tasks take ids, load, call a service: nothing more."""
+"""Background work: thin doors. Tasks take ids and call a service, nothing more.
+
+Nothing imports this module but `galleries/apps.py`, which registers the tasks:
+services queue them by name (galleries/queueing.py).
+"""
 
 import logging
 import uuid
 
-from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
-from kombu.exceptions import KombuError
 
-from galleries import filestore, processing, recovery
+from galleries import filestore, processing, recovery, services
 
 logger = logging.getLogger(__name__)
 
 # Worth another try: storage or database hiccups, not a bad file.
-TRANSIENT = (OSError, BotoCoreError, ClientError, DatabaseError)
-
-
-def send(task, *args, **kwargs) -> bool:
-    """Queue a task; False (logged) when the broker cannot take it. A request never
-    fails for it: what was not queued is found again by the recovery sweep."""
-    try:
-        task.delay(*args, **kwargs)
-    except (KombuError, OSError) as error:
-        logger.warning("could not queue %s%r: %s", task.name, args, error)
-        return False
-    return True
+TRANSIENT = (*filestore.STORAGE_ERRORS, DatabaseError)
 
 
 # The hard time limit kills a photo's work before its claim runs out (settings.py).
@@ -57,7 +48,7 @@ def process_photo(self, photo_id: str, force: bool = False) -> None:
 
 def _give_up(photo_id: str, error: BaseException) -> None:
     logger.exception("processing %s failed for good", photo_id)
-    processing.photo_mark_failed(
+    services.photo_mark_failed(
         photo_id=photo_id,
         message=f"Processing failed ({type(error).__name__}: {error}). Try again.",
     )
@@ -65,20 +56,7 @@ def _give_up(photo_id: str, error: BaseException) -> None:
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
 def delete_files(names: list[str], multipart: list | None = None) -> None:
-    filestore.delete_files(names)
-    for key, upload_id in multipart or []:
-        filestore.multipart_abort(key, upload_id)
-
-
-def delete_files_later(names: list[str], multipart: list | None = None) -> None:
-    """Delete files in the background; here and now if the broker cannot take it."""
-    if send(delete_files, names=names, multipart=multipart or []):
-        return
-    try:
-        delete_files(names=names, multipart=multipart or [])
-    except TRANSIENT:
-        # What is left is an orphan: reconcile_storage --fix finds and removes it.
-        logger.exception("could not delete %d file(s) either", len(names))
+    filestore.files_delete(names, multipart or [])
 
 
 @shared_task(ignore_result=True)

@@ -21,21 +21,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.services import QuotaExceeded, storage_release, storage_reserve
+from accounts.services import QuotaExceeded, storage_reserve
 from galleries import filestore
 from galleries.filenames import upload_name
 from galleries.filestore import original_name
 from galleries.models import Gallery, GallerySet, Photo
-from galleries.services import abandoned_uploads_delete, photos_delete
+from galleries.processing import photo_requeue_if_idle
+from galleries.queueing import lease_end, photo_process_later
+from galleries.services import REPLACEABLE, abandoned_uploads_delete, photos_delete
 
 MIB = 1024 * 1024
 MULTIPART_THRESHOLD = 64 * MIB
 PART_SIZE = 16 * MIB
 PRESIGN_SECONDS = 3600
 # An earlier upload of the same file in one of these states is replaced by a new one.
-REPLACEABLE = (Photo.Status.UPLOADING, Photo.Status.FAILED)
 
 
 class DuplicatePhoto(Exception):
@@ -204,8 +204,6 @@ def upload_complete(*, photo: Photo, parts: list[dict] | None = None) -> Photo:
     Sent twice (a browser's retry, or several at once), it queues the photo once,
     and again only if no worker has it: the first one's queueing may have failed.
     """
-    from galleries.processing import photo_queue, photo_requeue_if_idle
-
     with transaction.atomic():
         current = (
             Photo.objects.select_for_update()
@@ -225,9 +223,7 @@ def upload_complete(*, photo: Photo, parts: list[dict] | None = None) -> Photo:
         current.status = Photo.Status.PROCESSING
         current.upload_id = ""
         current.attempts, current.claimed_by = 0, ""
-        current.lease_until = timezone.now() + datetime.timedelta(
-            seconds=settings.PHOTO_STUCK_AFTER_SECONDS
-        )
+        current.lease_until = lease_end()
         current.save(
             update_fields=[
                 "status",
@@ -237,7 +233,7 @@ def upload_complete(*, photo: Photo, parts: list[dict] | None = None) -> Photo:
                 "lease_until",
             ]
         )
-        photo_queue(photo_id=current.pk)
+        photo_process_later(photo_id=current.pk)
     return current
 
 
@@ -285,26 +281,3 @@ def upload_abandon(*, photo: Photo, now: datetime.datetime) -> bool:
     return bool(
         abandoned_uploads_delete(gallery=photo.gallery, photo_ids=[photo.pk], now=now)
     )
-
-
-def photo_reject(*, photo: Photo, message: str) -> None:
-    """The file is not a photo we accept: keep the reason, drop the bytes and quota."""
-    from galleries.services import stored_names
-    from galleries.tasks import delete_files_later
-
-    names = stored_names(photo)
-    with transaction.atomic():
-        locked = Photo.objects.select_for_update().get(pk=photo.pk)
-        if locked.status == Photo.Status.REJECTED:
-            return
-        Photo.objects.filter(pk=photo.pk).update(
-            status=Photo.Status.REJECTED,
-            error=message[:500],
-            original="",
-            renditions={},
-            renditions_size=0,
-            claimed_by="",
-            lease_until=None,
-        )
-        storage_release(user_id=photo.gallery.owner_id, nbytes=locked.size)
-        transaction.on_commit(lambda: delete_files_later(names=names))

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.forms.models import model_to_dict
 from django.http import (
     FileResponse,
@@ -33,7 +33,7 @@ from django.views.decorators.http import (
 from config import http_ranges
 from galleries import attention, gallery_page, services
 from galleries.filenames import download_name
-from galleries.filestore import file_url, read_range, read_token, warm_urls
+from galleries.filestore import read_range
 from galleries.forms import (
     DASHBOARD_ORDER,
     DashboardFilterForm,
@@ -43,6 +43,7 @@ from galleries.forms import (
 )
 from galleries.models import Gallery, GallerySet, Photo
 from galleries.ownership import owned_gallery, owned_photo
+from galleries.signed_urls import file_url, read_token, warm_urls
 
 
 def gallery_url(gallery: Gallery) -> str:
@@ -100,29 +101,15 @@ def gallery_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
-    # How many uploads need attention, in the same query as the gallery.
     gallery = get_object_or_404(
-        Gallery.objects.owned_by(request.user).annotate(
-            attention_count=Count(
-                "photos", filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
-            )
-        ),
-        pk=pk,
+        Gallery.objects.owned_by(request.user).with_attention_count(), pk=pk
     )
     sets = list(gallery.sets.all())
-    photos = (
-        gallery.photos.visible_to_owner()
-        .order_by("photo_set__position", "position", "uploaded_at")
-        .select_related("photo_set")
-    )
-    current_set = None
-    if set_id := request.GET.get("set"):
-        current_set = next((s for s in sets if str(s.pk) == set_id), None)
-        if current_set is None:
-            raise Http404
-        photos = photos.filter(photo_set=current_set)
+    current_set = _chosen_set(sets, request.GET.get("set"))
     page = gallery_page.build(
-        gallery_page.GalleryPage(request=request, gallery=gallery, photos=photos)
+        gallery_page.GalleryPage(
+            request, gallery, photos=gallery.photos.in_owner_grid(current_set)
+        )
     )
     photos = list(page.photos)
     warm_urls(photos)
@@ -134,15 +121,29 @@ def gallery_detail(request: HttpRequest, pk) -> HttpResponse:
             "sets": sets,
             "current_set": current_set,
             "photos": photos,
-            **page.context,
-            "banners": page.banners,
-            "panels": page.panels,
-            "filtered": page.filtered,
-            "sort_form": SortForm(),
-            "set_form": SetForm(),
-            "upload_limit": settings.PHOTO_MAX_UPLOAD_BYTES,
+            **page.template_context(),
+            **_grid_tools(),
         },
     )
+
+
+def _grid_tools() -> dict:
+    """The forms around the owner's grid: sorting, a new set, and the upload limit."""
+    return {
+        "sort_form": SortForm(),
+        "set_form": SetForm(),
+        "upload_limit": settings.PHOTO_MAX_UPLOAD_BYTES,
+    }
+
+
+def _chosen_set(sets: list[GallerySet], set_id: str | None) -> GallerySet | None:
+    """The set ?set= names (404 for one not of this gallery), or None for all."""
+    if not set_id:
+        return None
+    chosen = next((s for s in sets if str(s.pk) == set_id), None)
+    if chosen is None:
+        raise Http404
+    return chosen
 
 
 @login_required
@@ -240,28 +241,42 @@ def photos_action(request: HttpRequest, pk) -> HttpResponse:
     """The grid's bulk actions on the selected photos: delete, move, make cover."""
     gallery = owned_gallery(request, pk)
     ids = request.POST.getlist("photo")
-    action = request.POST.get("action")
+    action = _PHOTO_ACTIONS.get(request.POST.get("action"))
     try:
         if not ids:
             raise ValidationError("Select some photos first.")
-        if action == "delete":
-            count = services.photos_delete(gallery=gallery, photo_ids=ids)
-            messages.success(request, f"Deleted {count} photo{'s' * (count != 1)}.")
-        elif action == "move":
-            to_set = _set_for(gallery, request.POST.get("set"))
-            count = services.photos_move(gallery=gallery, photo_ids=ids, to_set=to_set)
-            messages.success(
-                request, f"Moved {count} photo{'s' * (count != 1)} to {to_set}."
-            )
-        elif action == "cover":
-            photo = get_object_or_404(gallery.photos, pk=ids[0])
-            services.gallery_set_cover(gallery=gallery, photo=photo)
-            messages.success(request, "Cover photo set.")
-        else:
+        if action is None:
             raise ValidationError("Unknown action.")
+        messages.success(request, action(gallery, ids, request.POST))
     except ValidationError as error:
         messages.error(request, _error_message(error))
     return redirect(_next_url(request, gallery_url(gallery)))
+
+
+def _photos(count: int) -> str:
+    return f"{count} photo{'s' * (count != 1)}"
+
+
+def _delete_photos(gallery: Gallery, ids: list[str], form) -> str:
+    count = services.photos_delete(gallery=gallery, photo_ids=ids)
+    return f"Deleted {_photos(count)}."
+
+
+def _move_photos(gallery: Gallery, ids: list[str], form) -> str:
+    to_set = _set_for(gallery, form.get("set"))
+    count = services.photos_move(gallery=gallery, photo_ids=ids, to_set=to_set)
+    return f"Moved {_photos(count)} to {to_set}."
+
+
+def _make_cover(gallery: Gallery, ids: list[str], form) -> str:
+    """The first photo selected becomes the cover."""
+    services.gallery_set_cover(
+        gallery=gallery, photo=get_object_or_404(gallery.photos, pk=ids[0])
+    )
+    return "Cover photo set."
+
+
+_PHOTO_ACTIONS = {"delete": _delete_photos, "move": _move_photos, "cover": _make_cover}
 
 
 @login_required
@@ -387,41 +402,52 @@ def serve_file(request: HttpRequest, token: str, filename: str) -> HttpResponse:
     except FileNotFoundError:
         raise Http404 from None
     stat = os.fstat(handle.fileno())
-    tag = hashlib.blake2b(
-        f"{name}|{stat.st_size}|{stat.st_mtime_ns}".encode(), digest_size=16
-    )
-    etag = f'"{tag.hexdigest()}"'
+    etag = _etag(name, stat)
     answer = http_ranges.evaluate(request, etag=etag, size=stat.st_size)
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if answer.status == 200:
-        response = FileResponse(
-            handle,
-            as_attachment=bool(download_as),
-            filename=download_as or "",
-            content_type=content_type,
-        )
-    else:
-        handle.close()
-        response = HttpResponse(status=answer.status, content_type=content_type)
-        if answer.status == 206 and request.method == "GET":
-            response = StreamingHttpResponse(
-                read_range(
-                    name,
-                    answer.start,
-                    answer.stop - answer.start,
-                    size=stat.st_size,
-                ),
-                status=206,
-                content_type=content_type,
-            )
-        if download_as:
-            response["Content-Disposition"] = content_disposition_header(
-                True, download_as
-            )
+    response = _file_response(request, handle, answer, name, stat.st_size, download_as)
     for header, value in answer.headers.items():
         response[header] = value
     response["ETag"] = etag
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _etag(name: str, stat: os.stat_result) -> str:
+    """A strong tag that changes whenever the file is written again."""
+    tag = hashlib.blake2b(
+        f"{name}|{stat.st_size}|{stat.st_mtime_ns}".encode(), digest_size=16
+    )
+    return f'"{tag.hexdigest()}"'
+
+
+def _file_response(
+    request: HttpRequest,
+    handle,
+    answer: http_ranges.Answer,
+    name: str,
+    size: int,
+    download_as: str,
+) -> HttpResponse:
+    """The whole file (200), the range asked for (206), or only the status that
+    config/http_ranges.py decided (HEAD, 304, 412, 416)."""
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if answer.status == 200:
+        return FileResponse(
+            handle,
+            as_attachment=bool(download_as),
+            filename=download_as or "",
+            content_type=content_type,
+        )
+    handle.close()
+    response = HttpResponse(status=answer.status, content_type=content_type)
+    if answer.status == 206 and request.method == "GET":
+        response = StreamingHttpResponse(
+            read_range(name, answer.start, answer.stop - answer.start, size=size),
+            status=206,
+            content_type=content_type,
+        )
+    if download_as:
+        response["Content-Disposition"] = content_disposition_header(True, download_as)
     return response

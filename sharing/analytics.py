@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 
+from config.lru import LRU
 from sharing.models import DailySalt, LinkDay, ShareLink, Visitor
 
 COUNTERS = (
@@ -47,13 +48,16 @@ def _add(link: ShareLink, amounts: dict[str, int]) -> None:
             LinkDay.objects.filter(link=link, day=day).update(**increments)
 
 
-# Today's salt, once read, is kept by the process: it never changes during its day.
-_salts: dict[datetime.date, str] = {}
+# Today's salt, once read, is kept by the process, so a view costs no query for it:
+# it never changes during its day. Only the day being counted needs one, so the process
+# keeps one: a new day's salt pushes out yesterday's, as the database deletes it.
+_salts: LRU[datetime.date, str] = LRU(1)
 
 
 def _salt(day: datetime.date) -> str:
-    if day in _salts:
-        return _salts[day]
+    salt = _salts.get(day)
+    if salt is not None:
+        return salt
     salt = DailySalt.objects.filter(day=day).values_list("salt", flat=True).first()
     if salt is None:
         try:
@@ -63,8 +67,7 @@ def _salt(day: datetime.date) -> str:
             salt = DailySalt.objects.get(day=day).salt
         # Yesterday's salts go, and with them any way to link their hashes to anyone.
         DailySalt.objects.filter(day__lt=day).delete()
-    _salts.clear()
-    _salts[day] = salt
+    _salts.put(day, salt)
     return salt
 
 

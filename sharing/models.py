@@ -111,7 +111,17 @@ class ShareLink(models.Model):
         photos = Photo.objects.ready().filter(gallery_id=self.gallery_id)
         if chosen := self._chosen_set_ids():
             photos = photos.filter(photo_set_id__in=chosen)
-        return photos.order_by("photo_set__position", "position", "uploaded_at")
+        return photos.in_gallery_order()
+
+
+class FavouriteListQuerySet(models.QuerySet):
+    def kept_on(self, link: ShareLink, token: str) -> "FavouriteList | None":
+        """The list `token` opens on `link` (with that link, saving a query), or None:
+        a token never opens a list of another link."""
+        favourite_list = self.filter(link=link, token=token).first()
+        if favourite_list is not None:
+            favourite_list.link = link
+        return favourite_list
 
 
 class FavouriteList(models.Model):
@@ -130,6 +140,8 @@ class FavouriteList(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = FavouriteListQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
@@ -141,6 +153,17 @@ class FavouriteList(models.Model):
         return self.submitted_at is not None
 
 
+class FavouriteQuerySet(models.QuerySet):
+    def shown_by(self, link: ShareLink) -> "FavouriteQuerySet":
+        """Hearts on photos `link` still shows, with their photos, oldest first: a
+        photo hidden since is left out (though it still counts against the limit)."""
+        return (
+            self.filter(photo__in=link.visible_photos().order_by().values("pk"))
+            .select_related("photo")
+            .order_by("created_at")
+        )
+
+
 class Favourite(models.Model):
     favourite_list = models.ForeignKey(
         FavouriteList, on_delete=models.CASCADE, related_name="items"
@@ -148,6 +171,8 @@ class Favourite(models.Model):
     photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="+")
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FavouriteQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

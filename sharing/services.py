@@ -127,6 +127,29 @@ def list_start(*, link: ShareLink, name: str, email: str = "") -> FavouriteList:
     return favourite_list
 
 
+HEART_AFTER_START_REFUSED = "That photo could not be added. Try its heart again."
+
+
+def list_start_from_heart(
+    *, link: ShareLink, name: str, email: str = "", photo_id: str = ""
+) -> tuple[FavouriteList, str]:
+    """Start a list, and heart the photo (if any) whose heart led to starting it.
+
+    A photo that can no longer be hearted (hidden since, or past the limit) does not
+    stop the list: the second value says so, and is "" when all went well."""
+    favourite_list = list_start(link=link, name=name, email=email)
+    if not photo_id:
+        return favourite_list, ""
+    try:
+        photo = link.visible_photos().filter(pk=photo_id).first()
+        if photo is None:
+            return favourite_list, HEART_AFTER_START_REFUSED
+        favourite_add(favourite_list=favourite_list, photo=photo)
+    except ValidationError:
+        return favourite_list, HEART_AFTER_START_REFUSED
+    return favourite_list, ""
+
+
 def favourite_add(
     *, favourite_list: FavouriteList, photo: Photo, note: str = ""
 ) -> Favourite:
@@ -165,6 +188,24 @@ def favourite_remove(*, favourite_list: FavouriteList, photo: Photo) -> None:
     _check_open(favourite_list)
     favourite_list.items.filter(photo=photo).delete()
     FavouriteList.objects.filter(pk=favourite_list.pk).update(updated_at=timezone.now())
+
+
+def favourite_toggle(
+    *, favourite_list: FavouriteList, photo: Photo, hearted: bool | None = None
+) -> tuple[bool, str]:
+    """Heart (`hearted=True`) or un-heart (False) a photo, or flip its heart (None),
+    so a form submitted twice can't undo itself. Answers whether the photo is hearted
+    now and, when the change was refused, why (the heart then stays as it was)."""
+    was_hearted = favourite_list.items.filter(photo=photo).exists()
+    heart = not was_hearted if hearted is None else hearted
+    try:
+        if heart:
+            favourite_add(favourite_list=favourite_list, photo=photo)
+        else:
+            favourite_remove(favourite_list=favourite_list, photo=photo)
+    except ValidationError as refused:
+        return was_hearted, " ".join(refused.messages)
+    return heart, ""
 
 
 def favourite_note(*, favourite_list: FavouriteList, photo: Photo, note: str) -> None:

@@ -1,6 +1,6 @@
 """What the photo-list APIs of both apps share."""
 
-from galleries.filestore import warm_urls
+from galleries.signed_urls import warm_urls
 
 
 class SignsPageURLsMixin:

@@ -2,8 +2,8 @@ from drf_spectacular.utils import extend_schema_field
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
 
-from galleries.filestore import rendition_urls
 from galleries.models import Gallery, GallerySet, Photo
+from galleries.signed_urls import rendition_urls
 
 
 class GallerySetSerializer(serializers.ModelSerializer):

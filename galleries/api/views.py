@@ -16,9 +16,9 @@ from galleries import attention, services, uploads
 from galleries.api import serializers as s
 from galleries.api.mixins import SignsPageURLsMixin
 from galleries.filenames import download_name
-from galleries.filestore import file_url
 from galleries.models import Gallery, GallerySet, Photo
 from galleries.ownership import owned_gallery
+from galleries.signed_urls import file_url
 
 # A service's refusal that concerns no one field answers `"attr": null`.
 NOT_FIELD = None
@@ -180,7 +180,7 @@ class GalleryPhotoViewSet(
             photos = photos.visible_to_owner()
         if "set" in self.query:
             photos = photos.filter(photo_set=self.query["set"])
-        return photos.order_by("photo_set__position", "position", "uploaded_at")
+        return photos.in_gallery_order()
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         self.get_gallery()

@@ -8,8 +8,8 @@ also checks that nothing changed.
 import pytest
 from django.urls import reverse
 
-from galleries.filestore import file_url
 from galleries.models import Gallery, GallerySet, Photo
+from galleries.signed_urls import file_url
 from galleries.tests.factories import GalleryFactory, ReadyPhotoFactory
 
 

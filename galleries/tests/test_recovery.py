@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from galleries import processing, recovery
+from galleries import processing, recovery, services
 from galleries.models import Photo
 from galleries.tests.conftest import PHOTOS, sha256
 
@@ -232,7 +232,7 @@ def test_a_photo_that_never_finishes_is_failed_with_a_reason_after_the_last_atte
     )
     assert photo.can_retry
     with django_capture_on_commit_callbacks(execute=True):
-        processing.photo_retry(photo=photo)
+        services.photo_retry(photo=photo)
     photo.refresh_from_db()
     assert (photo.status, photo.attempts) == (Photo.Status.READY, 1)
 

@@ -19,7 +19,8 @@ from django.urls import reverse
 from PIL import Image
 from storages.backends.s3 import S3Storage
 
-from galleries import filestore, uploads
+from config.lru import LRU
+from galleries import filestore, signed_urls, uploads
 from galleries.models import Photo
 from galleries.tests.conftest import PHOTOS
 
@@ -322,22 +323,22 @@ def _signed_at_and_life(url: str) -> tuple[datetime.datetime, int]:
 @pytest.fixture
 def stored_rendition():
     name = default_storage.save("photos/cache-test/grid.jpeg", ContentFile(b"tile"))
-    filestore._s3_urls.clear()
+    signed_urls._s3_urls.clear()
     return name
 
 
 def test_a_rendition_keeps_one_working_url_across_web_processes(stored_rendition):
-    first = filestore.file_url(stored_rendition)
-    filestore._s3_urls.clear()  # what another web process starts with
+    first = signed_urls.file_url(stored_rendition)
+    signed_urls._s3_urls.clear()  # what another web process starts with
 
-    again = filestore.file_url(stored_rendition)
+    again = signed_urls.file_url(stored_rendition)
 
     assert again == first
     assert http.request("GET", first).data == b"tile"
 
 
 def test_a_rendition_url_handed_out_stays_valid_for_a_whole_period(stored_rendition):
-    url = filestore.file_url(stored_rendition)
+    url = signed_urls.file_url(stored_rendition)
     signed_at, life = _signed_at_and_life(url)
 
     expires = signed_at + datetime.timedelta(seconds=life)
@@ -351,17 +352,37 @@ def test_a_rendition_url_handed_out_stays_valid_for_a_whole_period(stored_rendit
 def test_a_rendition_is_signed_anew_when_its_period_is_over(
     stored_rendition, monkeypatch
 ):
-    filestore.file_url(stored_rendition)
+    signed_urls.file_url(stored_rendition)
     signatures = _count_signatures(monkeypatch)
-    filestore.file_url(stored_rendition)
+    signed_urls.file_url(stored_rendition)
     assert signatures == []
     later = time.time() + default_storage.querystring_expire
-    monkeypatch.setattr(filestore.time, "time", lambda: later)
+    monkeypatch.setattr(signed_urls.time, "time", lambda: later)
 
-    url = filestore.file_url(stored_rendition)
+    url = signed_urls.file_url(stored_rendition)
 
     assert signatures == [(stored_rendition,)]
     assert http.request("GET", url).data == b"tile"
+
+
+def test_a_process_past_its_bound_of_kept_urls_hands_out_the_same_urls_unsigned(
+    monkeypatch,
+):
+    monkeypatch.setattr(signed_urls, "_s3_urls", LRU(2))
+    names = [
+        default_storage.save(f"photos/cache-bound/{n}/grid.jpeg", ContentFile(b"tile"))
+        for n in range(3)
+    ]
+    first = [signed_urls.file_url(name) for name in names]
+    assert len(signed_urls._s3_urls) == 2  # the first one's URL has gone
+    signatures = _count_signatures(monkeypatch)
+
+    again = [signed_urls.file_url(name) for name in names]
+
+    assert again == first
+    assert signatures == []
+    assert len(signed_urls._s3_urls) == 2
+    assert http.request("GET", again[0]).data == b"tile"
 
 
 def _count_signatures(monkeypatch) -> list:

@@ -1,6 +1,6 @@
 """Small static files written into the page itself, to spare a phone a request."""
 
-from functools import cache
+from functools import lru_cache
 from urllib.parse import quote
 
 from django import template
@@ -9,7 +9,8 @@ from django.contrib.staticfiles import finders
 register = template.Library()
 
 
-@cache
+# Its paths are the few written in templates; the bound only keeps it honest.
+@lru_cache(maxsize=16)
 def _svg_data_uri(path: str) -> str:
     found = finders.find(path)
     if not found:

@@ -362,13 +362,13 @@ def test_one_visitors_hearts_never_show_in_another_visitors_grid(client, link, g
 def test_the_grid_gets_new_picture_urls_when_their_hour_is_over(
     client, link, monkeypatch
 ):
-    from galleries import filestore
+    from galleries import signed_urls
 
     before = set(
         re.findall(r"/galleries/files/[^/]+/", grid(client.get(gallery_url(link))))
     )
-    later = filestore.time.time() + 2 * filestore.LOCAL_URL_PERIOD
-    monkeypatch.setattr(filestore.time, "time", lambda: later)
+    later = signed_urls.time.time() + 2 * signed_urls.LOCAL_URL_PERIOD
+    monkeypatch.setattr(signed_urls.time, "time", lambda: later)
 
     after = set(
         re.findall(r"/galleries/files/[^/]+/", grid(client.get(gallery_url(link))))

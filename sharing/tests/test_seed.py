@@ -7,8 +7,9 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from galleries.filestore import file_url, walk
+from galleries.filestore import walk
 from galleries.models import Gallery, Photo
+from galleries.signed_urls import file_url
 from sharing import gate
 from sharing.models import ShareLink
 

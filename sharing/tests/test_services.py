@@ -12,7 +12,7 @@ from django.utils import timezone
 from galleries.models import Photo
 from galleries.tests.factories import ReadyPhotoFactory
 from sharing import analytics, gate, services, tasks
-from sharing.models import FavouriteList, ShareLink, Visitor
+from sharing.models import DailySalt, FavouriteList, ShareLink, Visitor
 from sharing.tests.conftest import LINK_PASSWORD
 from sharing.tests.factories import FavouriteListFactory, ShareLinkFactory
 
@@ -238,6 +238,21 @@ def test_a_returning_visitors_view_is_counted_in_two_queries(
 
     today = analytics.daily(link, days=1)[-1]
     assert (today["views"], today["visitors"]) == (2, 1)
+
+
+def test_a_new_day_keeps_only_its_own_salt_in_the_process_and_the_database(
+    link, monkeypatch
+):
+    analytics.record_view(link, address="203.0.113.9", user_agent="Phone")
+    tomorrow = analytics.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(analytics, "today", lambda: tomorrow)
+
+    analytics.record_view(link, address="203.0.113.9", user_agent="Phone")
+
+    assert list(DailySalt.objects.values_list("day", flat=True)) == [tomorrow]
+    assert len(analytics._salts) == 1
+    assert tomorrow in analytics._salts
+    assert analytics.daily(link, days=2)[-1]["visitors"] == 1
 
 
 def test_the_last_visit_moves_on_once_a_minute_has_passed(link, monkeypatch):

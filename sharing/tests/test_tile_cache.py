@@ -1,5 +1,5 @@
-"""The tiles a web process keeps: bounded, least recently used first out, and a page
-that mixes kept and new tiles at the bound is drawn whole."""
+"""The tiles a web process keeps: a page that mixes kept and new tiles at the cache's
+bound is drawn whole (the store's own bound and order: config/tests/test_lru.py)."""
 
 import re
 
@@ -7,60 +7,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sharing.tile_cache import TileCache
-from sharing.views import visitor
-
-
-def test_a_full_cache_lets_only_the_least_recently_used_tile_go():
-    cache = TileCache(3)
-    cache.put_many({"a": "A", "b": "B", "c": "C"})
-    cache.get_many(["a"])  # "b" is now the one used longest ago
-
-    cache.put_many({"d": "D"})
-
-    assert len(cache) == 3
-    assert "b" not in cache
-    assert cache.get_many(["a", "b", "c", "d"]) == {"a": "A", "c": "C", "d": "D"}
-
-
-def test_a_cache_never_holds_more_than_its_bound_even_when_given_more_at_once():
-    cache = TileCache(2)
-    cache.put_many({n: str(n) for n in range(5)})
-
-    assert len(cache) == 2
-    assert cache.get_many(range(5)) == {3: "3", 4: "4"}
-
-
-def test_what_get_many_found_stays_the_callers_even_when_the_cache_evicts_it():
-    cache = TileCache(2)
-    cache.put_many({"a": "A", "b": "B"})
-    found = cache.get_many(["a", "b"])
-
-    cache.put_many({"c": "C", "d": "D"})
-
-    assert found == {"a": "A", "b": "B"}
-    assert len(cache) == 2
-
-
-def test_putting_a_kept_key_again_refreshes_it_without_growing():
-    cache = TileCache(2)
-    cache.put_many({"a": "A", "b": "B"})
-    cache.put_many({"a": "A2"})
-    cache.put_many({"c": "C"})
-
-    assert cache.get_many(["a", "b", "c"]) == {"a": "A2", "c": "C"}
-
-
-def test_a_cache_must_hold_at_least_one_tile():
-    with pytest.raises(ValueError, match="at least one tile"):
-        TileCache(0)
+from config.lru import LRU
+from sharing import tile_cache
 
 
 @pytest.fixture
 def full_tile_cache(monkeypatch):
     """A process whose tile cache holds exactly one page of the five-photo gallery."""
-    cache = TileCache(5)
-    monkeypatch.setattr(visitor, "rendered_tiles", cache)
+    cache = LRU(5)
+    monkeypatch.setattr(tile_cache, "rendered_tiles", cache)
     return cache
 
 

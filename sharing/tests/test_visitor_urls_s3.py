@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from galleries import filestore
+from galleries import signed_urls
 from galleries.tests.factories import ReadyPhotoFactory
 from galleries.tests.test_s3 import (
     _count_signatures,
@@ -23,7 +23,7 @@ def test_a_second_visit_to_a_public_gallery_signs_no_url(gallery, client, monkey
     page = reverse("sharing:gallery", args=[link.token])
     first = client.get(page)
     signatures = _count_signatures(monkeypatch)
-    filestore._s3_urls.clear()  # another web process, the shared cache warm
+    signed_urls._s3_urls.clear()  # another web process, the shared cache warm
 
     second = client.get(page)
 

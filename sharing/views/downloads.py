@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 
 from django.db import connections
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -34,7 +35,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config import http_ranges
-from galleries.filestore import file_url
+from galleries.signed_urls import file_url
 from sharing import analytics, gate, zips
 from sharing.models import ShareLink
 from sharing.views.favourites import current_list
@@ -88,13 +89,9 @@ def _visitors_list(request: HttpRequest, link: ShareLink, list_id: str):
     return favourite_list
 
 
-@require_safe
-@never_cache
-@visitor_view
-def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    """The whole gallery, ?set=<id> one set, or ?list=<id> the visitor's favourites."""
-    if not link.allows_web_downloads:
-        return _text(NO_DOWNLOADS, HttpResponseForbidden)
+def _chosen_photos(request: HttpRequest, link: ShareLink) -> tuple[QuerySet, list]:
+    """The photos ?set= and ?list= choose (every photo the link shows without them),
+    and the names they add to the archive's filename."""
     photos = link.visible_photos().select_related("photo_set").only(*zips.PHOTO_FIELDS)
     named = []
     if "set" in request.GET:
@@ -107,6 +104,17 @@ def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
         favourite_list = _visitors_list(request, link, request.GET["list"])
         photos = photos.filter(id__in=favourite_list.items.values("photo_id"))
         named.append("Favourites")
+    return photos, named
+
+
+@require_safe
+@never_cache
+@visitor_view
+def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    """The whole gallery, ?set=<id> one set, or ?list=<id> the visitor's favourites."""
+    if not link.allows_web_downloads:
+        return _text(NO_DOWNLOADS, HttpResponseForbidden)
+    photos, named = _chosen_photos(request, link)
     originals = link.allows_original_downloads
     files = zips.entries(photos, originals=originals)
     if not files:

@@ -33,12 +33,7 @@ SESSION_KEY = "favourite_lists"
 
 def current_list(request: HttpRequest, link: ShareLink) -> FavouriteList | None:
     token = request.session.get(SESSION_KEY, {}).get(str(link.id))
-    if not token:
-        return None
-    favourite_list = FavouriteList.objects.filter(link=link, token=token).first()
-    if favourite_list is not None:
-        favourite_list.link = link
-    return favourite_list
+    return FavouriteList.objects.kept_on(link, token) if token else None
 
 
 def remember_list(
@@ -82,6 +77,15 @@ def _enabled(view):
     return wrapper
 
 
+def _page(link: ShareLink) -> dict:
+    """What every favourites page shows of the gallery it belongs to."""
+    return {
+        "link": link,
+        "gallery": link.gallery,
+        "studio": link.gallery.owner.public_name,
+    }
+
+
 def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -113,74 +117,80 @@ def _json_state(request: HttpRequest, link: ShareLink, **extra) -> dict:
 @_enabled
 def start(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """Start a list by saying who you are; "someone else" starts another one."""
-    errors: dict[str, list[str]] = {}
-    values = {"name": "", "email": ""}
     photo_id = request.POST.get("photo") or request.GET.get("photo") or ""
-    next_url = safe_next(request, link)
-    if request.method == "POST":
-        values = {key: request.POST.get(key, "").strip() for key in values}
-        try:
-            favourite_list = services.list_start(link=link, **values)
-        except ValidationError as error:
-            errors = dict(error.message_dict) if hasattr(error, "error_dict") else {}
-            if not errors or "__all__" in errors:
-                errors["form"] = errors.pop("__all__", error.messages)
-        else:
-            remember_list(request, link, favourite_list)
-            heart_error = _heart_pending(favourite_list, link, photo_id)
-            if wants_json(request):
-                return JsonResponse(
-                    _json_state(
-                        request,
-                        link,
-                        error=heart_error,
-                        hearted=bool(photo_id) and not heart_error,
-                    )
-                )
-            messages.success(
-                request,
-                f"Hello {favourite_list.name}! Tap the heart on the photos you love.",
-            )
-            if heart_error:
-                messages.error(request, heart_error)
-            if photo_id and "#" not in next_url and "/p/" not in next_url:
-                next_url += f"#p-{photo_id}"
-            return redirect(next_url)
+    if request.method != "POST":
+        return _start_page(request, link, photo_id)
+    values = {key: request.POST.get(key, "").strip() for key in ("name", "email")}
+    try:
+        favourite_list, heart_error = services.list_start_from_heart(
+            link=link, photo_id=photo_id, **values
+        )
+    except ValidationError as error:
+        errors = _form_errors(error)
         if wants_json(request):
-            return JsonResponse(
-                {
-                    "error": " ".join(m for texts in errors.values() for m in texts),
-                    "errors": errors,
-                },
-                status=400,
-            )
+            return _json_errors(errors)
+        return _start_page(request, link, photo_id, values=values, errors=errors)
+    remember_list(request, link, favourite_list)
+    return _started(request, link, favourite_list, photo_id, heart_error)
+
+
+def _start_page(
+    request: HttpRequest,
+    link: ShareLink,
+    photo_id: str,
+    values: dict | None = None,
+    errors: dict | None = None,
+) -> HttpResponse:
     return render(
         request,
         "sharing/public/favourites_start.html",
         {
-            "link": link,
-            "gallery": link.gallery,
-            "studio": link.gallery.owner.public_name,
+            **_page(link),
             "favourites": favourites_state(request, link),
-            "values": values,
-            "errors": errors,
+            "values": values or {"name": "", "email": ""},
+            "errors": errors or {},
             "photo_id": photo_id,
-            "next": next_url,
+            "next": safe_next(request, link),
         },
         status=400 if errors else 200,
     )
 
 
-def _heart_pending(favourite_list: FavouriteList, link: ShareLink, photo_id) -> str:
-    """The photo whose heart led to starting the list gets its heart now."""
-    if not photo_id:
-        return ""
-    try:
-        photo = access.visible_photo(link, photo_id)
-        services.favourite_add(favourite_list=favourite_list, photo=photo)
-    except (Http404, ValidationError):
-        return "That photo could not be added. Try its heart again."
-    return ""
+def _form_errors(error: ValidationError) -> dict[str, list[str]]:
+    """The refusal by field ("name", "email"), and under "form" what is not one's."""
+    errors = dict(error.message_dict) if hasattr(error, "error_dict") else {}
+    if not errors or "__all__" in errors:
+        errors["form"] = errors.pop("__all__", error.messages)
+    return errors
+
+
+def _json_errors(errors: dict[str, list[str]]) -> JsonResponse:
+    text = " ".join(message for texts in errors.values() for message in texts)
+    return JsonResponse({"error": text, "errors": errors}, status=400)
+
+
+def _started(
+    request: HttpRequest,
+    link: ShareLink,
+    favourite_list: FavouriteList,
+    photo_id: str,
+    heart_error: str,
+) -> HttpResponse:
+    """The list has started: say hello, and go back where the visitor was."""
+    if wants_json(request):
+        hearted = bool(photo_id) and not heart_error
+        return JsonResponse(
+            _json_state(request, link, error=heart_error, hearted=hearted)
+        )
+    messages.success(
+        request, f"Hello {favourite_list.name}! Tap the heart on the photos you love."
+    )
+    if heart_error:
+        messages.error(request, heart_error)
+    next_url = safe_next(request, link)
+    if photo_id and "#" not in next_url and "/p/" not in next_url:
+        next_url += f"#p-{photo_id}"
+    return redirect(next_url)
 
 
 @require_POST
@@ -193,34 +203,31 @@ def toggle(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     favourite_list = current_list(request, link)
     back = _back_to(request, link, photo.pk)
     if favourite_list is None:
-        start_url = reverse("sharing:favourites_start", args=[link.token])
-        start_url += "?" + urlencode({"photo": photo.pk, "next": back})
-        if wants_json(request):
-            return JsonResponse(
-                {"error": "Tell us who you are first.", "start": start_url},
-                status=409,
-            )
-        return redirect(start_url)
-    was_hearted = favourite_list.items.filter(photo=photo).exists()
-    wanted = request.POST.get("hearted")
-    heart = not was_hearted if wanted not in {"0", "1"} else wanted == "1"
-    error = ""
-    try:
-        if heart:
-            services.favourite_add(favourite_list=favourite_list, photo=photo)
-        else:
-            services.favourite_remove(favourite_list=favourite_list, photo=photo)
-    except ValidationError as refused:
-        error = _message(refused)
-        heart = was_hearted
+        return _who_first(request, link, photo, back)
+    hearted, error = services.favourite_toggle(
+        favourite_list=favourite_list,
+        photo=photo,
+        hearted={"1": True, "0": False}.get(request.POST.get("hearted")),
+    )
     if wants_json(request):
         return JsonResponse(
-            _json_state(request, link, hearted=heart, error=error),
+            _json_state(request, link, hearted=hearted, error=error),
             status=400 if error else 200,
         )
     if error:
         messages.error(request, error)
     return redirect(back)
+
+
+def _who_first(request: HttpRequest, link: ShareLink, photo, back: str) -> HttpResponse:
+    """A heart before the list has a name: off to start it, and back here after."""
+    start_url = reverse("sharing:favourites_start", args=[link.token])
+    start_url += "?" + urlencode({"photo": photo.pk, "next": back})
+    if wants_json(request):
+        return JsonResponse(
+            {"error": "Tell us who you are first.", "start": start_url}, status=409
+        )
+    return redirect(start_url)
 
 
 def _back_to(request: HttpRequest, link: ShareLink, photo_id) -> str:
@@ -269,33 +276,19 @@ def my_list(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The visitor's chosen photos with their notes, and the button to send them."""
     state = favourites_state(request, link)
     favourite_list = state["list"]
-    items = []
-    if favourite_list is not None:
-        items = list(
-            favourite_list.items.filter(
-                photo__in=link.visible_photos().order_by().values("pk")
-            )
-            .select_related("photo")
-            .order_by("created_at")
+    items = list(favourite_list.items.shown_by(link)) if favourite_list else []
+    for item in items:
+        item.picture = pictures.picture(item.photo, pictures.GRID)
+        item.url = reverse("sharing:photo", args=[link.token, item.photo_id])
+    zip_url = ""
+    if items and link.allows_web_downloads:
+        zip_url = (
+            reverse("sharing:zip", args=[link.token]) + f"?list={favourite_list.pk}"
         )
-        for item in items:
-            item.picture = pictures.picture(item.photo, pictures.GRID)
-            item.url = reverse("sharing:photo", args=[link.token, item.photo_id])
     return render(
         request,
         "sharing/public/favourites.html",
-        {
-            "link": link,
-            "gallery": link.gallery,
-            "studio": link.gallery.owner.public_name,
-            "favourites": state,
-            "items": items,
-            "zip_url": (
-                reverse("sharing:zip", args=[link.token]) + f"?list={favourite_list.pk}"
-                if favourite_list and link.allows_web_downloads and items
-                else ""
-            ),
-        },
+        {**_page(link), "favourites": state, "items": items, "zip_url": zip_url},
     )
 
 
@@ -325,7 +318,7 @@ def submit(request: HttpRequest, link: ShareLink) -> HttpResponse:
 @_enabled
 def resume(request: HttpRequest, link: ShareLink, list_token: str) -> HttpResponse:
     """The private link from the email: this browser carries on with that list."""
-    favourite_list = FavouriteList.objects.filter(link=link, token=list_token).first()
+    favourite_list = FavouriteList.objects.kept_on(link, list_token)
     if favourite_list is None:
         raise Http404
     remember_list(request, link, favourite_list)

@@ -15,12 +15,11 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from galleries import pictures
-from galleries.filestore import url_window, warm_urls
 from galleries.models import GallerySet, Photo
-from sharing import analytics, gate
+from galleries.signed_urls import url_window, warm_urls
+from sharing import analytics, gate, tile_cache
 from sharing.models import ShareLink
 from sharing.pictures import lightbox_srcset, tile_sizes
-from sharing.tile_cache import TileCache
 from sharing.tiles import tile_html
 from sharing.views.favourites import favourites_state
 from sharing.views.gate import gate_page, link_url, safe_next, visitor_view
@@ -151,10 +150,6 @@ class TileKey(NamedTuple):
     url_window: int
 
 
-TILES_KEPT = 20_000
-rendered_tiles = TileCache(TILES_KEPT)
-
-
 def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
     set_query = _query(listing)
     if not favourites["enabled"]:
@@ -181,7 +176,7 @@ def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
     ]
     # The page is drawn from what this look-up found and what is rendered below:
     # keeping the new tiles may evict others, kept ones of this very page included.
-    tiles = rendered_tiles.get_many(keys)
+    tiles = tile_cache.rendered_tiles.get_many(keys)
     missing = [
         (key, photo)
         for key, photo in zip(keys, listing.photos, strict=True)
@@ -189,7 +184,7 @@ def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
     ]
     if missing:
         drawn = _render_tiles(link, listing, missing)
-        rendered_tiles.put_many(drawn)
+        tile_cache.rendered_tiles.put_many(drawn)
         tiles.update(drawn)
     return [tiles[key] for key in keys]
 

@@ -146,7 +146,7 @@ class Command(BaseCommand):
             count += 1
             self.report(f"photo {photo.pk} is missing {', '.join(missing)}")
             if self.fix and photo.original.name not in missing:
-                processing.photo_retry(photo=photo)
+                services.photo_retry(photo=photo)
         return count
 
     def quota_drift(self) -> int:

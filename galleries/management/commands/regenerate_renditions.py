@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from galleries import processing
+from galleries import processing, services
 from galleries.models import Photo
 
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             if options["now"]:
                 processing.photo_process(photo_id=photo.pk, force=True)
             else:
-                processing.photo_retry(photo=photo)
+                services.photo_retry(photo=photo)
         verb = "Regenerated" if options["now"] else "Queued"
         self.stdout.write(
             self.style.SUCCESS(f"{verb} renditions for {len(photos)} photo(s).")

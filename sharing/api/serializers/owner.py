@@ -4,8 +4,8 @@ link's analytics, and the favourites lists visitors sent."""
 from django.urls import reverse
 from rest_framework import serializers
 
-from galleries.filestore import rendition_urls
 from galleries.models import GallerySet
+from galleries.signed_urls import rendition_urls
 from sharing.api.serializers import RENDITIONS_HELP, absolute_url
 from sharing.models import Favourite, FavouriteList, ShareLink
 

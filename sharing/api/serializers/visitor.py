@@ -10,8 +10,8 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from galleries.api.serializers import TakenAtField
-from galleries.filestore import rendition_urls
 from galleries.models import GallerySet, Photo
+from galleries.signed_urls import rendition_urls
 from sharing import gate
 from sharing.api.serializers import RENDITIONS_HELP, absolute_url
 from sharing.models import Favourite, FavouriteList, ShareLink
