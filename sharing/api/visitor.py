@@ -162,11 +162,11 @@ class UnlockView(VisitorAPIView):
                 {"password": "That is not the password of this gallery."},
                 code="wrong_password",
             )
-        access = gate.access_token(link)
+        issued = gate.access_token(link)
         body = {
-            "access_token": access.token,
+            "access_token": issued.token,
             "header": gate.ACCESS_HEADER,
-            "expires_at": access.expires_at,
+            "expires_at": issued.expires_at,
         }
         return Response(s.UnlockResponseSerializer(body).data)
 
