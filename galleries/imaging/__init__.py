@@ -4,10 +4,10 @@ Callers import from here (``from galleries import imaging``); the modules of the
 package are where each part lives.
 """
 
+from galleries.imaging.errors import ImageRejected
 from galleries.imaging.rendering import (
     DEFAULT_MAX_PIXELS,
     DEFAULT_SPECS,
-    ImageRejected,
     PhotoInfo,
     Rendition,
     Renditions,

@@ -41,6 +41,16 @@ from typing import BinaryIO, TypeVar
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
+from galleries.imaging.errors import (
+    DECODE_ERRORS,
+    EXIF_ERRORS,
+    ImageRejected,
+    damaged,
+    decode_error_detail,
+    format_name,
+    not_a_photo,
+)
+
 __all__ = [
     "DEFAULT_MAX_PIXELS",
     "DEFAULT_SPECS",
@@ -85,53 +95,6 @@ _MIME_TYPES = {
     "avif": "image/avif",
 }
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"}
-
-# What Pillow, libjpeg, libtiff, libwebp and libheif raise when the bytes are wrong.
-# Genuine I/O errors on *our* side (a missing path) are raised before these guards.
-_DECODE_ERRORS = (
-    OSError,
-    SyntaxError,
-    ValueError,
-    EOFError,
-    IndexError,
-    KeyError,
-    TypeError,
-    struct.error,
-    RuntimeError,
-    ZeroDivisionError,
-)
-# EXIF is written by thousands of firmwares; any of these may come out of parsing it.
-# Warning is there because Pillow warns about corrupt EXIF, which "-W error" raises.
-_EXIF_ERRORS = (*_DECODE_ERRORS, AttributeError, OverflowError, UnicodeError, Warning)
-
-
-class ImageRejected(Exception):
-    """A file we will not accept, with a reason the photographer understands.
-
-    ``message`` is plain language meant for the upload screen; ``code`` is a stable
-    machine-readable reason (``empty``, ``unsupported``, ``raw``, ``too_large``,
-    ``damaged``) for the API and for tests.
-    """
-
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-def _not_a_photo() -> ImageRejected:
-    return ImageRejected(
-        "This file is not a photo we can read (JPEG, PNG, WebP, TIFF or HEIC).",
-        code="unsupported",
-    )
-
-
-def _damaged(detail: str) -> ImageRejected:
-    return ImageRejected(
-        f"This file is damaged or incomplete ({detail}). "
-        "Try exporting or uploading it again.",
-        code="damaged",
-    )
 
 
 @dataclass(frozen=True)
@@ -388,8 +351,8 @@ def render(
             image.draft(image.mode, target)
         try:
             image.load()
-        except _DECODE_ERRORS as exc:
-            raise _damaged(_decode_error_detail(exc, fmt)) from exc
+        except DECODE_ERRORS as exc:
+            raise damaged(decode_error_detail(exc, fmt)) from exc
         # Read after load(): for PNG the eXIf chunk may follow the pixel data.
         with _quiet():
             orientation = _orientation(_read_exif(image)) if fmt != "heif" else 1
@@ -397,8 +360,8 @@ def render(
         try:
             base = _normalise_mode(image)
             base = _resize(base, target, _PREVIEW_RESAMPLE, _REDUCING_GAP)
-        except _DECODE_ERRORS as exc:
-            raise _damaged(_decode_error_detail(exc, fmt)) from exc
+        except DECODE_ERRORS as exc:
+            raise damaged(decode_error_detail(exc, fmt)) from exc
 
     base = _to_srgb(base, icc_profile)
     base = _drop_opaque_alpha(base)
@@ -469,20 +432,20 @@ def _open_file(
             image = Image.open(fp, formats=_PILLOW_FORMATS)
     except Image.DecompressionBombError as exc:
         raise _too_large(_pixels_from_message(str(exc)), max_pixels) from exc
-    except _DECODE_ERRORS as exc:
+    except DECODE_ERRORS as exc:
         # A file that starts like one of our formats but cannot be opened is a broken
         # photo, not a wrong file: say so, it changes what the photographer does next.
         fp.seek(0)
         sniffed = _sniff(fp.read(16))
         if sniffed:
-            raise _damaged(f"the {_label(sniffed)} cannot be read") from exc
-        raise _not_a_photo() from exc
+            raise damaged(f"the {format_name(sniffed)} cannot be read") from exc
+        raise not_a_photo() from exc
     with image:
         width, height = image.size
         if width * height > max_pixels:
             raise _too_large(width * height, max_pixels)
         if width < 1 or height < 1:
-            raise _damaged("it has no pixels")
+            raise damaged("it has no pixels")
         fmt = _FORMATS[image.format or ""]
         if fmt == "tiff" and _looks_like_raw(image, fp):
             raise ImageRejected(
@@ -524,10 +487,6 @@ def _sniff(prefix: bytes) -> str | None:
     ):
         return "heif"
     return None
-
-
-def _label(fmt: str) -> str:
-    return {"heif": "HEIC", "webp": "WebP"}.get(fmt, fmt.upper())
 
 
 def _pillow_limit() -> int | None:
@@ -590,8 +549,8 @@ def _check_complete(
         image.draft("L" if image.mode == "RGB" else image.mode, (1, 1))
         try:
             image.load()
-        except _DECODE_ERRORS as exc:
-            raise _damaged(_decode_error_detail(exc, fmt)) from exc
+        except DECODE_ERRORS as exc:
+            raise damaged(decode_error_detail(exc, fmt)) from exc
         return None
     try:
         if fmt == "png":
@@ -603,15 +562,8 @@ def _check_complete(
         elif fmt == "heif":
             _walk_isobmff(fp, size)
     except (struct.error, ValueError) as exc:
-        raise _damaged(f"the {_label(fmt)} data is malformed") from exc
+        raise damaged(f"the {format_name(fmt)} data is malformed") from exc
     return None
-
-
-def _decode_error_detail(exc: BaseException, fmt: str) -> str:
-    label = _label(fmt)
-    if "truncated" in str(exc).lower():
-        return f"the {label} ends early"
-    return f"the {label} data cannot be decoded"
 
 
 def _walk_png(fp: BinaryIO, size: int) -> bytes | None:
@@ -622,11 +574,11 @@ def _walk_png(fp: BinaryIO, size: int) -> bytes | None:
         fp.seek(offset)
         header = fp.read(8)
         if len(header) < 8:
-            raise _damaged("the PNG ends early")
+            raise damaged("the PNG ends early")
         length, kind = struct.unpack(">I4s", header)
         end = offset + 8 + length + 4  # header, data, CRC
         if end > size:
-            raise _damaged("the PNG ends early")
+            raise damaged("the PNG ends early")
         if kind == b"eXIf" and exif is None and length < 1_000_000:
             exif = fp.read(length)
         if kind == b"IEND":
@@ -638,7 +590,7 @@ def _check_webp(fp: BinaryIO, size: int) -> None:
     fp.seek(4)
     (riff_size,) = struct.unpack("<I", fp.read(4))
     if riff_size + 8 > size:
-        raise _damaged("the WebP ends early")
+        raise damaged("the WebP ends early")
 
 
 def _check_tiff(image: ImageFile.ImageFile, size: int) -> None:
@@ -653,7 +605,7 @@ def _check_tiff(image: ImageFile.ImageFile, size: int) -> None:
     if isinstance(counts, int):
         counts = (counts,)
     if max(o + c for o, c in zip(offsets, counts, strict=False)) > size:
-        raise _damaged("the TIFF ends early")
+        raise damaged("the TIFF ends early")
 
 
 def _walk_isobmff(fp: BinaryIO, size: int) -> None:
@@ -663,14 +615,14 @@ def _walk_isobmff(fp: BinaryIO, size: int) -> None:
         fp.seek(offset)
         header = fp.read(8)
         if len(header) < 8:
-            raise _damaged("the HEIC ends early")
+            raise damaged("the HEIC ends early")
         box_size, _kind = struct.unpack(">I4s", header)
         if box_size == 1:
             (box_size,) = struct.unpack(">Q", fp.read(8))
         elif box_size == 0:  # last box, extends to the end of the file
             return
         if box_size < 8 or offset + box_size > size:
-            raise _damaged("the HEIC ends early")
+            raise damaged("the HEIC ends early")
         offset += box_size
 
 
@@ -696,7 +648,7 @@ def _read_exif(image: Image.Image, png_exif: bytes | None = None) -> Image.Exif:
             exif.load(png_exif if png_exif is not None else image.info["exif"])
             return exif
         return image.getexif()
-    except _EXIF_ERRORS:
+    except EXIF_ERRORS:
         return Image.Exif()
 
 
@@ -709,7 +661,7 @@ def _safe(getter: Callable[[], _T]) -> _T | None:
     """Run one EXIF access; garbage in any field just makes that field unknown."""
     try:
         return getter()
-    except _EXIF_ERRORS:
+    except EXIF_ERRORS:
         return None
 
 
@@ -851,7 +803,7 @@ def _text(value: object) -> str | None:
 def _positive(value: object) -> float | None:
     try:
         number = float(value)  # type: ignore[arg-type]
-    except _EXIF_ERRORS:
+    except EXIF_ERRORS:
         return None
     return round(number, 6) if math.isfinite(number) and 0 < number < 1e6 else None
 
