@@ -38,7 +38,6 @@ from datetime import datetime
 from functools import lru_cache
 from typing import BinaryIO
 
-import pillow_heif
 from PIL import Image, ImageCms, ImageFile
 
 from galleries.imaging.errors import (
@@ -50,6 +49,7 @@ from galleries.imaging.errors import (
     not_a_photo,
 )
 from galleries.imaging.exif import describe, read_exif, read_orientation, upright
+from galleries.imaging.heif import HEIC_BRANDS, heif_mime, walk_isobmff
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -63,11 +63,6 @@ __all__ = [
     "render",
 ]
 
-# HEIC is what iPhones save by default. Embedded thumbnails are switched off so that
-# Pillow's draft() can never hand us a low-quality preview instead of the photo, and
-# depth/auxiliary images are not catalogued because we never use them. These options
-# are process-wide in pillow-heif: registering again elsewhere overrides them.
-pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 
 PathOrFile = str | os.PathLike[str] | BinaryIO
 
@@ -93,7 +88,6 @@ _MIME_TYPES = {
     "tiff": "image/tiff",
     "avif": "image/avif",
 }
-_HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"}
 
 
 @dataclass(frozen=True)
@@ -300,7 +294,7 @@ def inspect(path_or_file: PathOrFile, *, max_pixels: int) -> PhotoInfo:
             details = describe(exif)
         if orientation >= 5:
             width, height = height, width
-        mime = _MIME_TYPES.get(fmt) or _heif_mime(fp)
+        mime = _MIME_TYPES.get(fmt) or heif_mime(fp)
         return PhotoInfo(
             format=fmt,
             mime_type=mime,
@@ -471,7 +465,7 @@ def _sniff(prefix: bytes) -> str | None:
     if prefix[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
         return "tiff"
     if prefix[4:8] == b"ftyp" and (
-        prefix[8:12] in _HEIC_BRANDS or prefix[8:12] == b"mif1"
+        prefix[8:12] in HEIC_BRANDS or prefix[8:12] == b"mif1"
     ):
         return "heif"
     return None
@@ -548,7 +542,7 @@ def _check_complete(
         elif fmt == "tiff":
             _check_tiff(image, size)
         elif fmt == "heif":
-            _walk_isobmff(fp, size)
+            walk_isobmff(fp, size)
     except (struct.error, ValueError) as exc:
         raise damaged(f"the {format_name(fmt)} data is malformed") from exc
     return None
@@ -594,29 +588,6 @@ def _check_tiff(image: ImageFile.ImageFile, size: int) -> None:
         counts = (counts,)
     if max(o + c for o, c in zip(offsets, counts, strict=False)) > size:
         raise damaged("the TIFF ends early")
-
-
-def _walk_isobmff(fp: BinaryIO, size: int) -> None:
-    """HEIC is a chain of ISO-BMFF boxes; a cut file has a box running past the end."""
-    offset = 0
-    while offset < size:
-        fp.seek(offset)
-        header = fp.read(8)
-        if len(header) < 8:
-            raise damaged("the HEIC ends early")
-        box_size, _kind = struct.unpack(">I4s", header)
-        if box_size == 1:
-            (box_size,) = struct.unpack(">Q", fp.read(8))
-        elif box_size == 0:  # last box, extends to the end of the file
-            return
-        if box_size < 8 or offset + box_size > size:
-            raise damaged("the HEIC ends early")
-        offset += box_size
-
-
-def _heif_mime(fp: BinaryIO) -> str:
-    fp.seek(8)
-    return "image/heic" if fp.read(4) in _HEIC_BRANDS else "image/heif"
 
 
 # --------------------------------------------------------------------------------------
