@@ -4,15 +4,13 @@ Callers import from here (``from galleries import imaging``); the modules of the
 package are where each part lives.
 """
 
+from galleries.imaging.checks import DEFAULT_MAX_PIXELS, PhotoInfo, inspect
 from galleries.imaging.errors import ImageRejected
 from galleries.imaging.rendering import (
-    DEFAULT_MAX_PIXELS,
     DEFAULT_SPECS,
-    PhotoInfo,
     Rendition,
     Renditions,
     RenditionSpec,
-    inspect,
     render,
 )
 
