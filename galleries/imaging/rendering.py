@@ -1,22 +1,9 @@
-"""The imaging core of the photo pipeline: read an upload, make its renditions.
+"""Rendering, in the worker: ``render`` decodes a photo once and encodes its renditions.
 
-This module deliberately imports nothing from Django, so the rules it enforces can be
-unit-tested and benchmarked on their own (``benchmarks/renditions.py``).
-
-Two entry points:
-
-``inspect(file, max_pixels=...)``
-    Runs at upload time. Decides from the bytes (never the file name) whether the file
-    is a photo we can handle, refuses oversized images from the header alone, proves
-    that the file is complete, and reads what the gallery shows about the photo (size as
-    displayed, capture time, camera, lens, exposure). Everything it refuses is an
-    :class:`ImageRejected` whose ``message`` can be shown to the photographer as is.
-
-``render(file, specs=...)``
-    Runs in the worker. Decodes once (at reduced scale for JPEG) and produces every
-    rendition the gallery serves: grid thumbnail, its 2x, the lightbox preview, a tiny
-    inline placeholder and an average colour. Renditions are upright (EXIF orientation
-    applied), in sRGB, and carry no metadata at all (no EXIF, GPS, XMP, ICC, comments).
+Decoded once (at reduced scale for JPEG), resized to the largest box, each smaller size
+derived from the next larger one: grid thumbnail, its 2x, the lightbox preview, a tiny
+inline placeholder and an average colour. Renditions are upright (EXIF orientation
+applied), in sRGB, and carry no metadata at all (no EXIF, GPS, XMP, ICC, comments).
 
 Why the formats and encoder settings are what they are is measured and written down in
 ``docs/renditions.md``; the constants below repeat the figures that matter.
