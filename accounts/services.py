@@ -3,8 +3,6 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Greatest
 
 from accounts.models import User
 
@@ -109,27 +107,3 @@ def user_remove(*, user: User) -> None:
     once this has committed, their files)."""
     with transaction.atomic():
         user.delete()
-
-
-class QuotaExceeded(Exception):
-    """The photographer's storage is full; nothing was reserved."""
-
-
-def storage_reserve(*, user_id: int, nbytes: int) -> None:
-    """Reserve bytes of quota in one conditional UPDATE.
-
-    Parallel uploads race here, and the database serialises them: each one either
-    fits in what is left or is refused, so the total can never pass the quota.
-    """
-    reserved = User.objects.filter(
-        pk=user_id, storage_used__lte=F("storage_quota") - nbytes
-    ).update(storage_used=F("storage_used") + nbytes)
-    if not reserved:
-        raise QuotaExceeded
-
-
-def storage_release(*, user_id: int, nbytes: int) -> None:
-    if nbytes:
-        User.objects.filter(pk=user_id).update(
-            storage_used=Greatest(F("storage_used") - nbytes, Value(0))
-        )

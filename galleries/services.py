@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Lower
 
-from accounts.services import storage_release
+from accounts.quota import storage_release
 from galleries import filestore
 from galleries.models import Gallery, GallerySet, Photo
 from galleries.queueing import files_delete_later, lease_end, photo_process_later

@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from accounts.services import QuotaExceeded, storage_reserve
+from accounts.quota import QuotaExceeded, storage_reserve
 from galleries import filestore
 from galleries.filenames import upload_name
 from galleries.filestore import original_name

@@ -1,4 +1,4 @@
-"""A tile of the public grid, as HTML.
+"""A tile of the visitor's grid, as HTML.
 
 A page of the grid has up to 80 tiles of some 25 values each. Through the template
 engine a tile cost ~0.25 ms, 20 ms a page, which a visitor waited for whenever a web

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sharing.views import downloads, favourites, owner, public
+from sharing.views import downloads, favourites, owner, visitor
 
 app_name = "sharing"
 
@@ -19,10 +19,10 @@ urlpatterns = [
     path("lists/<uuid:pk>/export.csv", owner.list_csv, name="list_csv"),
     path("lists/<uuid:pk>/lightroom.txt", owner.list_lightroom, name="list_lightroom"),
     # The visitor's side: /s/<token>/ and below. No account needed.
-    path("s/<str:token>/", public.gallery, name="gallery"),
-    path("s/<str:token>/unlock/", public.unlock, name="unlock"),
-    path("s/<str:token>/photos/", public.gallery_photos, name="gallery_photos"),
-    path("s/<str:token>/p/<uuid:photo>/", public.photo, name="photo"),
+    path("s/<str:token>/", visitor.gallery, name="gallery"),
+    path("s/<str:token>/unlock/", visitor.unlock, name="unlock"),
+    path("s/<str:token>/photos/", visitor.gallery_photos, name="gallery_photos"),
+    path("s/<str:token>/p/<uuid:photo>/", visitor.photo, name="photo"),
     path(
         "s/<str:token>/p/<uuid:photo>/download/",
         downloads.photo_download,

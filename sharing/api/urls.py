@@ -1,11 +1,11 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from sharing.api import public, views
+from sharing.api import owner, visitor
 
 UUID = "[0-9a-fA-F-]{36}"
 
-for viewset in (views.LinkViewSet, views.FavouriteListViewSet):
+for viewset in (owner.LinkViewSet, owner.FavouriteListViewSet):
     # A malformed id is simply not found, like someone else's.
     viewset.lookup_value_regex = UUID
 
@@ -13,49 +13,49 @@ for viewset in (views.LinkViewSet, views.FavouriteListViewSet):
 router = SimpleRouter()
 router.register(
     rf"galleries/(?P<gallery_pk>{UUID})/links",
-    views.GalleryLinkViewSet,
+    owner.GalleryLinkViewSet,
     basename="gallery-link",
 )
-router.register("links", views.LinkViewSet, basename="link")
+router.register("links", owner.LinkViewSet, basename="link")
 router.register(
     rf"galleries/(?P<gallery_pk>{UUID})/favourite-lists",
-    views.GalleryFavouriteListViewSet,
+    owner.GalleryFavouriteListViewSet,
     basename="gallery-favourite-list",
 )
 router.register(
-    "favourite-lists", views.FavouriteListViewSet, basename="favourite-list"
+    "favourite-lists", owner.FavouriteListViewSet, basename="favourite-list"
 )
 
 # The visitor's side: no account, the link's token in every URL.
 LIST = "share/<str:token>/favourite-lists/<str:list_token>/"
 urlpatterns = [
     *router.urls,
-    path("share/<str:token>/", public.SharedGalleryView.as_view(), name="share"),
+    path("share/<str:token>/", visitor.VisitorGalleryView.as_view(), name="share"),
     path(
         "share/<str:token>/unlock/",
-        public.UnlockView.as_view(),
+        visitor.UnlockView.as_view(),
         name="share-unlock",
     ),
     path(
         "share/<str:token>/photos/",
-        public.SharedPhotoListView.as_view(),
+        visitor.VisitorPhotoListView.as_view(),
         name="share-photo-list",
     ),
     path(
         "share/<str:token>/photos/<uuid:photo>/",
-        public.SharedPhotoView.as_view(),
+        visitor.VisitorPhotoView.as_view(),
         name="share-photo-detail",
     ),
     path(
         "share/<str:token>/favourite-lists/",
-        public.ListStartView.as_view(),
+        visitor.ListStartView.as_view(),
         name="share-list-start",
     ),
-    path(LIST, public.ListView.as_view(), name="share-list"),
+    path(LIST, visitor.ListView.as_view(), name="share-list"),
     path(
         f"{LIST}items/<uuid:photo>/",
-        public.HeartView.as_view(),
+        visitor.HeartView.as_view(),
         name="share-list-item",
     ),
-    path(f"{LIST}submit/", public.ListSubmitView.as_view(), name="share-list-submit"),
+    path(f"{LIST}submit/", visitor.ListSubmitView.as_view(), name="share-list-submit"),
 ]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from galleries import filestore
 from galleries.models import Photo
 from galleries.tests.conftest import PHOTOS
-from sharing import access, zips
+from sharing import gate, zips
 from sharing.models import LinkDay
 
 SAMPLES = sorted((PHOTOS / "orientation").glob("*.jpg"))
@@ -65,7 +65,7 @@ def unzip(response) -> dict[str, bytes]:
 
 def unlock_in_session(client, link) -> None:
     session = client.session
-    session[access.SESSION_KEY] = {str(link.id): access.unlock_key(link)}
+    session[gate.SESSION_KEY] = {str(link.id): gate.unlock_key(link)}
     session.save()
 
 

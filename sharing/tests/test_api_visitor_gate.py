@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from sharing import access, analytics, services
-from sharing.api.auth import ShareRateThrottle
+from sharing import analytics, gate, services
+from sharing.api.gate import ShareRateThrottle
 from sharing.models import FavouriteList
 from sharing.tests.conftest import LINK_PASSWORD
 from sharing.tests.factories import FavouriteListFactory, ShareLinkFactory
@@ -191,14 +191,14 @@ def test_a_token_stops_working_after_30_days(app, locked_link, monkeypatch):
 def test_too_many_wrong_passwords_are_refused_with_429_even_the_right_one(
     app, locked_link
 ):
-    for _ in range(access.PASSWORD_ATTEMPTS):
+    for _ in range(gate.PASSWORD_ATTEMPTS):
         assert api_unlock(app, locked_link, "guess").status_code == 400
 
     response = api_unlock(app, locked_link)
 
     assert response.status_code == 429
     assert "Too many wrong passwords" in response.json()["errors"][0]["detail"]
-    assert int(response["Retry-After"]) == access.PASSWORD_WINDOW
+    assert int(response["Retry-After"]) == gate.PASSWORD_WINDOW
     other_address = APIClient(REMOTE_ADDR="198.51.100.7")
     assert api_unlock(other_address, locked_link).status_code == 200
 

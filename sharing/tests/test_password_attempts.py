@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from config.client_address import address_group
-from sharing import access, password_attempts, services
+from sharing import gate, password_attempts, services
 from sharing.password_attempts import ADDRESS_PACE, LINK_PACE, PleaseWait
 from sharing.tests.conftest import LINK_PASSWORD
 
@@ -63,7 +63,7 @@ def test_one_guests_wrong_tries_never_stop_another_guest_at_the_same_address(
     locked_link,
 ):
     clumsy = guest()
-    for _ in range(access.PASSWORD_ATTEMPTS):
+    for _ in range(gate.PASSWORD_ATTEMPTS):
         clumsy.post(unlock_url(locked_link), {"password": "guess"})
     assert (
         clumsy.post(unlock_url(locked_link), {"password": LINK_PASSWORD}).status_code
@@ -81,7 +81,7 @@ def test_one_apps_wrong_tries_never_stop_another_app_at_the_same_address(
     locked_link,
 ):
     clumsy = app()
-    for _ in range(access.PASSWORD_ATTEMPTS):
+    for _ in range(gate.PASSWORD_ATTEMPTS):
         assert (
             clumsy.post(api_unlock_url(locked_link), {"password": "guess"}).status_code
             == 400
@@ -114,7 +114,7 @@ def test_a_wedding_of_guests_with_typos_all_get_in_at_once(locked_link):
 
 def test_the_right_password_clears_its_browsers_count(locked_link):
     browser = guest()
-    for _ in range(access.PASSWORD_ATTEMPTS - 1):
+    for _ in range(gate.PASSWORD_ATTEMPTS - 1):
         browser.post(unlock_url(locked_link), {"password": "guess"})
     assert (
         browser.post(unlock_url(locked_link), {"password": LINK_PASSWORD}).status_code
@@ -123,7 +123,7 @@ def test_the_right_password_clears_its_browsers_count(locked_link):
 
     # Locked again by a new password, the browser starts from zero wrong tries.
     services.link_update(link=locked_link, password="a new password")
-    for _ in range(access.PASSWORD_ATTEMPTS):
+    for _ in range(gate.PASSWORD_ATTEMPTS):
         assert (
             browser.post(unlock_url(locked_link), {"password": "guess"}).status_code
             == 400
@@ -146,7 +146,7 @@ def test_a_guests_right_password_does_not_refill_a_guessers_budget(locked_link, 
 
 def test_sending_the_form_empty_costs_a_guest_no_try(locked_link):
     browser = guest()
-    for _ in range(access.PASSWORD_ATTEMPTS + 5):
+    for _ in range(gate.PASSWORD_ATTEMPTS + 5):
         response = browser.post(unlock_url(locked_link), {"password": ""})
         assert response.status_code == 400
         assert "That password is not right" in response.content.decode()
@@ -310,7 +310,7 @@ def _two_processes(monkeypatch, first, second):
 
 def _lockout_across(locked_link, switch):
     browser = guest()
-    for _ in range(access.PASSWORD_ATTEMPTS):
+    for _ in range(gate.PASSWORD_ATTEMPTS):
         switch()
         assert (
             browser.post(unlock_url(locked_link), {"password": "guess"}).status_code

@@ -10,7 +10,7 @@ from accounts.models import User
 from galleries.filestore import walk
 from galleries.models import Gallery, Photo
 from galleries.signed_urls import file_url
-from sharing import access
+from sharing import gate
 from sharing.models import ShareLink
 
 TOKEN = "seeded-test-link"
@@ -81,7 +81,7 @@ def test_the_printed_link_opens_the_gallery_to_a_visitor(client):
     output = seed()
 
     assert output.strip().endswith(f"/s/{TOKEN}/")
-    link = access.get_link(TOKEN)
+    link = gate.get_link(TOKEN)
     assert link.visible_photos().count() == 5
     assert link.gallery.cover is not None
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from galleries.models import Photo
 from galleries.tests.factories import ReadyPhotoFactory
-from sharing import access, analytics, services, tasks
+from sharing import analytics, gate, services, tasks
 from sharing.models import DailySalt, FavouriteList, ShareLink, Visitor
 from sharing.tests.conftest import LINK_PASSWORD
 from sharing.tests.factories import FavouriteListFactory, ShareLinkFactory
@@ -60,17 +60,17 @@ def test_a_link_limited_to_one_set_shows_only_that_sets_ready_photos(
 def test_disabled_and_missing_links_look_the_same(link):
     services.link_update(link=link, is_active=False)
     with pytest.raises(Http404):
-        access.get_link(link.token)
+        gate.get_link(link.token)
     with pytest.raises(Http404):
-        access.get_link("no-such-token")
+        gate.get_link("no-such-token")
 
 
 def test_an_expired_link_is_told_apart_from_a_missing_one(link):
     services.link_update(
         link=link, expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    with pytest.raises(access.LinkExpired):
-        access.get_link(link.token)
+    with pytest.raises(gate.LinkExpired):
+        gate.get_link(link.token)
 
 
 def test_a_link_expiring_on_a_day_works_until_that_day_ends():
@@ -84,31 +84,31 @@ def test_a_link_expiring_on_a_day_works_until_that_day_ends():
 
 def test_unlocking_lasts_for_the_session_until_the_password_changes(locked_link):
     request = _session_request()
-    assert not access.is_unlocked(request, locked_link)
+    assert not gate.is_unlocked(request, locked_link)
 
-    assert not access.unlock(request, locked_link, "wrong")
-    assert access.unlock(request, locked_link, LINK_PASSWORD)
-    assert access.is_unlocked(request, locked_link)
+    assert not gate.unlock(request, locked_link, "wrong")
+    assert gate.unlock(request, locked_link, LINK_PASSWORD)
+    assert gate.is_unlocked(request, locked_link)
 
     services.link_update(link=locked_link, password="a new one")
-    assert not access.is_unlocked(request, locked_link)
+    assert not gate.is_unlocked(request, locked_link)
 
 
 def test_wrong_passwords_are_refused_after_ten_tries_even_the_right_one(locked_link):
     request = _session_request()
-    for _ in range(access.PASSWORD_ATTEMPTS):
-        assert not access.unlock(request, locked_link, "guess")
-    with pytest.raises(access.TooManyAttempts):
-        access.unlock(request, locked_link, LINK_PASSWORD)
+    for _ in range(gate.PASSWORD_ATTEMPTS):
+        assert not gate.unlock(request, locked_link, "guess")
+    with pytest.raises(gate.TooManyAttempts):
+        gate.unlock(request, locked_link, LINK_PASSWORD)
 
 
 def test_wrong_passwords_from_one_address_do_not_lock_out_another(locked_link):
     request = _session_request()
-    for _ in range(access.PASSWORD_ATTEMPTS):
-        access.unlock(request, locked_link, "guess")
+    for _ in range(gate.PASSWORD_ATTEMPTS):
+        gate.unlock(request, locked_link, "guess")
     elsewhere = _session_request()
     elsewhere.META["REMOTE_ADDR"] = "198.51.100.7"
-    assert access.unlock(elsewhere, locked_link, LINK_PASSWORD)
+    assert gate.unlock(elsewhere, locked_link, LINK_PASSWORD)
 
 
 def test_a_photo_of_another_gallery_or_hidden_set_is_not_found(
@@ -116,10 +116,10 @@ def test_a_photo_of_another_gallery_or_hidden_set_is_not_found(
 ):
     link = services.link_create(gallery=gallery, label="x", sets=[ceremony])
     with pytest.raises(Http404):
-        access.visible_photo(link, other_gallery.photos.first().pk)
+        gate.visible_photo(link, other_gallery.photos.first().pk)
     with pytest.raises(Http404):
-        access.visible_photo(link, reception.photos.first().pk)
-    assert access.visible_photo(link, ceremony.photos.first().pk)
+        gate.visible_photo(link, reception.photos.first().pk)
+    assert gate.visible_photo(link, ceremony.photos.first().pk)
 
 
 # --- Favourites -------------------------------------------------------------------------

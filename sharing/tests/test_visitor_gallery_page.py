@@ -17,7 +17,7 @@ from sharing.tests.visitor_pages import (
     page,
     photo_url,
 )
-from sharing.views.public import FIRST_PAGE, PAGE_SIZE
+from sharing.views.visitor import FIRST_PAGE, PAGE_SIZE
 
 
 def test_the_gallery_opens_on_its_cover_with_title_date_and_studio(

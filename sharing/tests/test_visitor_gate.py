@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sharing import access, services
+from sharing import gate, services
 from sharing.tests.conftest import LINK_PASSWORD
 from sharing.tests.visitor_pages import (
     FILE_URL,
@@ -95,7 +95,7 @@ def test_a_wrong_password_says_so_and_keeps_the_gallery_locked(client, locked_li
 
 
 def test_too_many_wrong_passwords_get_a_clear_429(client, locked_link):
-    for _ in range(access.PASSWORD_ATTEMPTS):
+    for _ in range(gate.PASSWORD_ATTEMPTS):
         client.post(unlock_url(locked_link), {"password": "guess"})
 
     response = client.post(unlock_url(locked_link), {"password": LINK_PASSWORD})

@@ -8,7 +8,7 @@ from galleries.tests.factories import ReadyPhotoFactory
 from sharing import services
 from sharing.tests.factories import ShareLinkFactory
 from sharing.tests.visitor_pages import gallery_url, ordered, page, photo_url
-from sharing.views.public import FIRST_PAGE, PAGE_SIZE
+from sharing.views.visitor import FIRST_PAGE, PAGE_SIZE
 
 
 def test_each_photo_has_a_page_with_the_large_picture(client, link):

@@ -36,7 +36,7 @@ from django.views.decorators.http import require_safe
 
 from config import http_ranges
 from galleries.signed_urls import file_url
-from sharing import access, analytics, zips
+from sharing import analytics, gate, zips
 from sharing.models import ShareLink
 from sharing.views.favourites import current_list
 from sharing.views.gate import visitor_view
@@ -60,7 +60,7 @@ def _uuid(value: str) -> uuid.UUID:
 @never_cache
 @visitor_view
 def photo_download(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
-    photo = access.visible_photo(link, photo)
+    photo = gate.visible_photo(link, photo)
     best = "original" if link.allows_original_downloads else "web"
     size = request.GET.get("size", best)
     if size not in {"web", "original"}:

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galleries import pictures
-from sharing import access, services
+from sharing import gate, services
 from sharing.models import FavouriteList, ShareLink
 from sharing.views.gate import link_url, safe_next, visitor_view, wants_json
 
@@ -196,7 +196,7 @@ def _started(
 def toggle(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     """Heart or un-heart a photo. `hearted=1`/`0` says which, so a double submit
     can't undo itself; without it, the heart flips."""
-    photo = access.visible_photo(link, photo)
+    photo = gate.visible_photo(link, photo)
     favourite_list = current_list(request, link)
     back = _back_to(request, link, photo.pk)
     if favourite_list is None:
@@ -245,7 +245,7 @@ def _back_to(request: HttpRequest, link: ShareLink, photo_id) -> str:
 @visitor_view
 @_enabled
 def note(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
-    photo = access.visible_photo(link, photo)
+    photo = gate.visible_photo(link, photo)
     favourite_list = current_list(request, link)
     if favourite_list is None:
         raise Http404

@@ -1,4 +1,4 @@
-"""The door every visitor's page goes through: /s/<token>/ and everything below it.
+"""The pages' door to the gate (`sharing.gate`): /s/<token>/ and everything below it.
 
 `visitor_view` turns a token into the link, or answers for the link:
 - missing or disabled: 404, the same page for both, so tokens can't be probed;
@@ -14,21 +14,30 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from sharing import access
+from sharing import gate
 from sharing.models import ShareLink
 
 
 def visitor_view(view: Callable) -> Callable:
     """Call `view(request, link, ...)` only for a link this browser may look through."""
+    return _door(view, unlocked=True)
 
+
+def gate_page(view: Callable) -> Callable:
+    """Call `view(request, link, ...)` for a link that is there and not expired, locked
+    or not: the page that asks for its password."""
+    return _door(view, unlocked=False)
+
+
+def _door(view: Callable, *, unlocked: bool) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         try:
-            link = access.get_link(token)
-        except access.LinkExpired as expired:
+            link = gate.open_link(request, token, unlocked=unlocked)
+        except gate.LinkExpired as expired:
             return expired_response(request, expired.link)
-        if not access.is_unlocked(request, link):
-            unlock_url = reverse("sharing:unlock", args=[link.token])
+        except gate.Locked as locked:
+            unlock_url = reverse("sharing:unlock", args=[locked.link.token])
             if request.method == "GET":
                 unlock_url += "?" + urlencode({"next": request.get_full_path()})
             return redirect(unlock_url)

@@ -37,7 +37,8 @@ from django.urls import reverse
 from PIL import Image, ImageOps
 
 from accounts.models import User
-from accounts.services import QuotaExceeded, storage_reserve, user_create
+from accounts.quota import QuotaExceeded, storage_reserve
+from accounts.services import user_create
 from config.celery import app as celery_app
 from galleries import imaging, services
 from galleries.filestore import delete_files, original_name

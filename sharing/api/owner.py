@@ -14,7 +14,7 @@ from config.api_errors import extend_query_errors
 from galleries.models import Gallery
 from galleries.ownership import owned_gallery
 from sharing import analytics, services
-from sharing.api import serializers as s
+from sharing.api.serializers import owner as s
 from sharing.models import Favourite, FavouriteList, ShareLink
 
 

@@ -1,22 +1,27 @@
 """Who may see what through a share link: the one gate pages, files and API share.
 
 - A missing or disabled link is a 404, the same for both, so links can't be probed.
-- An expired link is `LinkExpired` (pages answer 410 with a friendly page).
-- A password link must be unlocked; the unlock is a key derived from the link's
-  password hash, so changing or removing the password ends every old unlock.
+- An expired link is `LinkExpired` (pages answer 410 with a friendly page, the API 410).
+- A password link must be unlocked (`Locked` until it is); the unlock is a key derived
+  from the link's password hash, so changing or removing the password ends every old
+  unlock. A browser holds it in its session, an app as a signed access token in the
+  X-Share-Access header (`access_token`).
 - Wrong passwords are slowed down per browser, address and link without ever locking
   a shared address out (`sharing.password_attempts`: `TooManyAttempts` for a browser
   that made too many, `PleaseWait` while its address or link takes turns; both 429).
 
-Pages (`sharing.views`) and the API (`sharing.api`) both call `unlock` and
-`is_unlocked`, so the rules are the same for both.
+Pages and the API both go through `open_link` and `unlock`; their doors
+(`sharing.views.gate`, `sharing.api.gate`) only turn these answers into HTTP.
 """
 
+import datetime
 import secrets
+from typing import NamedTuple
 
 from django.contrib.auth.hashers import check_password
 from django.core import signing
 from django.http import Http404
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from config.client_address import client_address as client_address
@@ -37,6 +42,7 @@ ARRIVALS_KEY = "share_arrivals"
 # Apps without cookies send the unlock as a header instead (see `access_token`).
 ACCESS_HEADER = "X-Share-Access"
 ACCESS_TOKEN_MAX_AGE = 30 * 24 * 3600
+# The gate's old module name: keep it, or every token already given out stops working.
 ACCESS_TOKEN_SALT = "sharing.access"
 
 
@@ -44,6 +50,23 @@ class LinkExpired(Exception):
     def __init__(self, link: ShareLink):
         super().__init__("This gallery has expired.")
         self.link = link
+
+
+class Locked(Exception):
+    """A password link this request has not unlocked."""
+
+    def __init__(self, link: ShareLink):
+        super().__init__("This gallery is protected by a password.")
+        self.link = link
+
+
+def open_link(request, token: str, *, unlocked: bool = True) -> ShareLink:
+    """The link this request may look through, or 404 / `LinkExpired` / `Locked`.
+    With `unlocked=False`, a locked link too (for its password form)."""
+    link = get_link(token)
+    if unlocked and not is_unlocked(request, link):
+        raise Locked(link)
+    return link
 
 
 def get_link(token: str) -> ShareLink:
@@ -145,12 +168,19 @@ def visitor_browser(request, link: ShareLink) -> str | None:
 # --- Apps: a signed access token in a header --------------------------------------------
 
 
-def access_token(link: ShareLink) -> str:
+class AccessToken(NamedTuple):
+    token: str
+    expires_at: datetime.datetime
+
+
+def access_token(link: ShareLink) -> AccessToken:
     """What an app sends as X-Share-Access once unlocked: the same key a session holds,
     signed and dated, so it ends with a password change or after 30 days."""
-    return signing.dumps(
+    token = signing.dumps(
         {"l": str(link.id), "k": unlock_key(link)}, salt=ACCESS_TOKEN_SALT
     )
+    expires_at = timezone.now() + datetime.timedelta(seconds=ACCESS_TOKEN_MAX_AGE)
+    return AccessToken(token, expires_at)
 
 
 def _holds_access_token(request, link: ShareLink) -> bool:

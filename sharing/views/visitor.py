@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from galleries import pictures
 from galleries.models import GallerySet, Photo
 from galleries.signed_urls import url_window, warm_urls
-from sharing import access, analytics, tile_cache
+from sharing import analytics, gate, tile_cache
 from sharing.models import ShareLink
 from sharing.pictures import lightbox_srcset, tile_sizes
 from sharing.tiles import tile_html
 from sharing.views.favourites import favourites_state
-from sharing.views.gate import expired_response, link_url, safe_next, visitor_view
+from sharing.views.gate import gate_page, link_url, safe_next, visitor_view
 
 # Photos in the first server page, then in each page after it. The first is small so
 # a phone lays out and paints the cover at once; the script fetches the next page long
@@ -245,13 +245,13 @@ def _is_landing(request: HttpRequest, link: ShareLink) -> bool:
 def _count_view(request: HttpRequest, link: ShareLink) -> None:
     # The first page after the password gate is a landing though the gate referred
     # to it; its reloads, still referred by the gate, are not.
-    arrived = access.arrived_through_gate(request, link)
-    if (arrived or _is_landing(request, link)) and not access.is_owner(request, link):
+    arrived = gate.arrived_through_gate(request, link)
+    if (arrived or _is_landing(request, link)) and not gate.is_owner(request, link):
         analytics.record_view(
             link,
-            address=access.client_address(request),
+            address=gate.client_address(request),
             user_agent=request.headers.get("User-Agent", "")[:500],
-            browser=access.visitor_browser(request, link),
+            browser=gate.visitor_browser(request, link),
         )
 
 
@@ -326,7 +326,7 @@ def _zip_url(link: ShareLink, listing: Listing) -> str:
 @require_GET
 @visitor_view
 def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
-    photo = access.visible_photo(link, photo)
+    photo = gate.visible_photo(link, photo)
     place = _place_of(request, link, photo)
     favourites = favourites_state(request, link)
     hearted = photo.pk in favourites["hearted"]
@@ -394,34 +394,27 @@ def _grid_url_at(link: ShareLink, current_set, index: int, photo: Photo) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def unlock(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        link = access.get_link(token)
-    except access.LinkExpired as expired:
-        return expired_response(request, expired.link)
+@gate_page
+def unlock(request: HttpRequest, link: ShareLink) -> HttpResponse:
     next_url = safe_next(request, link)
-    if access.is_unlocked(request, link):
+    if gate.is_unlocked(request, link):
         return redirect(next_url)
     error, status = "", 200
     if request.method == "POST":
         try:
-            if access.unlock(request, link, request.POST.get("password", "")):
+            if gate.unlock(request, link, request.POST.get("password", "")):
                 return redirect(next_url)
             error, status = "That password is not right. Check it and try again.", 400
-        except access.PleaseWait as busy:
-            # Not this guest's doing: the form again, with how long to wait.
+        except gate.TooManyAttempts as refused:
+            # Waiting for its turn is not this guest's doing: the form again, with how
+            # long to wait. Too many of their own wrong tries: a page that says so.
+            if isinstance(refused, gate.PleaseWait):
+                template = "sharing/public/unlock.html"
+            else:
+                template = "sharing/public/too_many.html"
             response = render(
                 request,
-                "sharing/public/unlock.html",
-                _unlock_context(link, next_url, str(busy)),
-                status=429,
-            )
-            response["Retry-After"] = str(busy.retry_after)
-            return response
-        except access.TooManyAttempts as refused:
-            response = render(
-                request,
-                "sharing/public/too_many.html",
+                template,
                 _unlock_context(link, next_url, str(refused)),
                 status=429,
             )
@@ -452,7 +445,7 @@ def _unlock_context(link: ShareLink, next_url: str, error: str) -> dict:
 def _unlock_cover(link: ShareLink) -> Photo | None:
     cover = link.gallery.cover
     try:
-        if cover and access.visible_photo(link, cover.pk):
+        if cover and gate.visible_photo(link, cover.pk):
             return cover
     except (Http404, ValidationError):
         pass

@@ -1,26 +1,20 @@
-"""What the sharing API reads and writes: links, favourites lists, and the gallery a
-visitor sees through a link."""
+"""What the visitor's side of the sharing API reads and writes: the gallery a link
+shows, its photos, unlocking it, a visitor's own favourites list, and the errors the
+gate answers (for the schema).
+
+The visitor's serializers keep the component names they were published under
+("SharedGallery", ...), so clients generated from the schema see no change."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from galleries.api.serializers import TakenAtField
 from galleries.models import GallerySet, Photo
 from galleries.signed_urls import rendition_urls
-from sharing import access
+from sharing import gate
+from sharing.api.serializers import RENDITIONS_HELP, absolute_url
 from sharing.models import Favourite, FavouriteList, ShareLink
-
-RENDITIONS_HELP = (
-    'Short-lived URLs of the photo\'s renditions, keyed size.format: "grid.webp", '
-    '"grid.jpeg", "grid_2x.webp", "preview.jpeg"... (grid fits 400 px, grid_2x '
-    "800 px, preview 2048 px). Fetch them again when they expire (about an hour)."
-)
-
-
-def _absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
-
 
 # --- Errors, for the schema ----------------------------------------------------------
 
@@ -71,176 +65,11 @@ ListSubmittedError = error_response(
 )
 
 
-# --- The photographer's links --------------------------------------------------------
-
-
-class ShareLinkSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(
-        help_text="The public address to send to clients."
-    )
-    has_password = serializers.BooleanField(read_only=True)
-    password = serializers.CharField(
-        write_only=True,
-        required=False,
-        allow_blank=True,
-        trim_whitespace=False,
-        max_length=200,
-        style={"input_type": "password"},
-        help_text='Omit to keep the current password, "" to remove it, text to set '
-        "it. Never returned. A new or removed password locks out everyone who "
-        "unlocked with the old one.",
-    )
-    status = serializers.SerializerMethodField(
-        help_text='"active", "expired" or "disabled".'
-    )
-    sets = serializers.PrimaryKeyRelatedField(
-        many=True,
-        required=False,
-        queryset=GallerySet.objects.none(),
-        pk_field=serializers.UUIDField(),
-        help_text="Ids of the sets the link shows; empty shows every set, including "
-        "sets added later.",
-        error_messages={"does_not_exist": "Choose sets of this gallery."},
-    )
-
-    class Meta:
-        model = ShareLink
-        fields = [
-            "id",
-            "label",
-            "token",
-            "url",
-            "has_password",
-            "password",
-            "expires_at",
-            "is_active",
-            "status",
-            "sets",
-            "downloads",
-            "favourites_enabled",
-            "favourites_limit",
-            "favourites_require_email",
-            "welcome_message",
-            "created_at",
-            "last_visited_at",
-        ]
-        read_only_fields = ["id", "token", "created_at", "last_visited_at"]
-        extra_kwargs = {"favourites_limit": {"min_value": 1, "max_value": 100_000}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        gallery = self.context.get("gallery")
-        if gallery is not None:
-            self.fields["sets"].child_relation.queryset = gallery.sets.all()
-
-    def get_url(self, link: ShareLink) -> str:
-        return _absolute(
-            self.context.get("request"), reverse("sharing:gallery", args=[link.token])
-        )
-
-    def get_status(self, link: ShareLink) -> str:
-        return link.status
-
-
-class LinkDaySerializer(serializers.Serializer):
-    day = serializers.DateField()
-    views = serializers.IntegerField()
-    visitors = serializers.IntegerField(help_text="Unique visitors that day.")
-    downloads = serializers.IntegerField(help_text="Single photos downloaded.")
-    zip_downloads = serializers.IntegerField()
-    lists_started = serializers.IntegerField()
-    lists_submitted = serializers.IntegerField()
-
-
-class LinkTotalsSerializer(serializers.Serializer):
-    views = serializers.IntegerField()
-    visitors = serializers.IntegerField(help_text="Sum of each day's unique visitors.")
-    downloads = serializers.IntegerField()
-    zip_downloads = serializers.IntegerField()
-    lists_started = serializers.IntegerField()
-    lists_submitted = serializers.IntegerField()
-    last_visited_at = serializers.DateTimeField(allow_null=True)
-
-
-class LinkAnalyticsSerializer(serializers.Serializer):
-    days = LinkDaySerializer(many=True, help_text="One row per day, oldest first.")
-    totals = LinkTotalsSerializer(help_text="Since the link was made.")
-
-
-class AnalyticsQuerySerializer(serializers.Serializer):
-    days = serializers.IntegerField(
-        min_value=1,
-        max_value=366,
-        default=30,
-        help_text="How many days back, today included (1-366, default 30).",
-    )
-
-
-# --- The photographer's view of favourites lists --------------------------------------
-
-
-class LinkRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ShareLink
-        fields = ["id", "label"]
-
-
-class FavouriteListSerializer(serializers.ModelSerializer):
-    link = LinkRefSerializer(read_only=True)
-    count = serializers.IntegerField(read_only=True, help_text="Photos hearted.")
-    is_submitted = serializers.BooleanField(read_only=True)
-    # Not an EmailField: a visitor who gave no email has "", which is no address.
-    email = serializers.CharField(read_only=True, help_text="Empty if none was given.")
-
-    class Meta:
-        model = FavouriteList
-        fields = [
-            "id",
-            "name",
-            "email",
-            "link",
-            "count",
-            "is_submitted",
-            "submitted_at",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-
-class FavouriteItemSerializer(serializers.ModelSerializer):
-    photo = serializers.UUIDField(source="photo_id")
-    filename = serializers.CharField(source="photo.original_filename")
-    hearted_at = serializers.DateTimeField(source="created_at")
-    thumbnails = serializers.SerializerMethodField(help_text=RENDITIONS_HELP)
-
-    class Meta:
-        model = Favourite
-        fields = ["photo", "filename", "note", "hearted_at", "thumbnails"]
-        read_only_fields = fields
-
-    def get_thumbnails(self, item: Favourite) -> dict[str, str]:
-        return rendition_urls(item.photo) if item.photo.is_ready else {}
-
-
-class FavouriteListDetailSerializer(FavouriteListSerializer):
-    items = FavouriteItemSerializer(many=True, read_only=True)
-
-    class Meta(FavouriteListSerializer.Meta):
-        fields = [*FavouriteListSerializer.Meta.fields, "items"]
-        read_only_fields = fields
-
-
-class LightroomFilterSerializer(serializers.Serializer):
-    filter = serializers.CharField(
-        help_text='Paste into Lightroom\'s text filter: "IMG_0001.jpg, IMG_0007.jpg".'
-    )
-
-
 # --- What a visitor sees through a link -----------------------------------------------
 
 
-class SharedDownloadsSerializer(serializers.Serializer):
+@extend_schema_serializer(component_name="SharedDownloads")
+class VisitorDownloadsSerializer(serializers.Serializer):
     web = serializers.URLField(
         allow_null=True, help_text="2048 px JPEG; null when the link allows none."
     )
@@ -249,7 +78,8 @@ class SharedDownloadsSerializer(serializers.Serializer):
     )
 
 
-class SharedPhotoSerializer(serializers.ModelSerializer):
+@extend_schema_serializer(component_name="SharedPhoto")
+class VisitorPhotoSerializer(serializers.ModelSerializer):
     set = serializers.UUIDField(source="photo_set_id", read_only=True)
     filename = serializers.CharField(source="original_filename", read_only=True)
     taken_at = TakenAtField()
@@ -259,7 +89,7 @@ class SharedPhotoSerializer(serializers.ModelSerializer):
     renditions = serializers.SerializerMethodField(help_text=RENDITIONS_HELP)
     downloads = serializers.SerializerMethodField(
         help_text="Download URLs (each download is counted). For a password link, "
-        f"send the {access.ACCESS_HEADER} header with them too."
+        f"send the {gate.ACCESS_HEADER} header with them too."
     )
 
     class Meta:
@@ -282,11 +112,11 @@ class SharedPhotoSerializer(serializers.ModelSerializer):
     def get_renditions(self, photo: Photo) -> dict[str, str]:
         return rendition_urls(photo)
 
-    @extend_schema_field(SharedDownloadsSerializer)
+    @extend_schema_field(VisitorDownloadsSerializer)
     def get_downloads(self, photo: Photo) -> dict:
         link: ShareLink = self.context["link"]
         path = reverse("sharing:photo_download", args=[link.token, photo.pk])
-        url = _absolute(self.context.get("request"), path)
+        url = absolute_url(self.context.get("request"), path)
         return {
             "web": f"{url}?size=web" if link.allows_web_downloads else None,
             "original": (
@@ -295,7 +125,8 @@ class SharedPhotoSerializer(serializers.ModelSerializer):
         }
 
 
-class SharedSetSerializer(serializers.ModelSerializer):
+@extend_schema_serializer(component_name="SharedSet")
+class VisitorSetSerializer(serializers.ModelSerializer):
     photo_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -304,7 +135,8 @@ class SharedSetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SharedFavouritesSerializer(serializers.Serializer):
+@extend_schema_serializer(component_name="SharedFavourites")
+class VisitorFavouritesSerializer(serializers.Serializer):
     enabled = serializers.BooleanField(source="favourites_enabled")
     limit = serializers.IntegerField(
         source="favourites_limit", allow_null=True, help_text="Null for no limit."
@@ -312,7 +144,8 @@ class SharedFavouritesSerializer(serializers.Serializer):
     require_email = serializers.BooleanField(source="favourites_require_email")
 
 
-class SharedGallerySerializer(serializers.Serializer):
+@extend_schema_serializer(component_name="SharedGallery")
+class VisitorGallerySerializer(serializers.Serializer):
     """A share link's gallery, as its visitor sees it."""
 
     # The instance is the link; the view passes its visible sets and cover in context.
@@ -336,7 +169,7 @@ class SharedGallerySerializer(serializers.Serializer):
         help_text="The whole gallery as one ZIP (?set=<id> for one set); null when "
         "downloads are off."
     )
-    favourites = SharedFavouritesSerializer(source="*")
+    favourites = VisitorFavouritesSerializer(source="*")
     expires_at = serializers.DateTimeField(allow_null=True)
     requires_password = serializers.BooleanField(source="has_password")
     unlocked = serializers.SerializerMethodField(
@@ -344,20 +177,20 @@ class SharedGallerySerializer(serializers.Serializer):
     )
 
     def get_url(self, link: ShareLink) -> str:
-        return _absolute(
+        return absolute_url(
             self.context.get("request"), reverse("sharing:gallery", args=[link.token])
         )
 
-    @extend_schema_field(SharedPhotoSerializer(allow_null=True))
+    @extend_schema_field(VisitorPhotoSerializer(allow_null=True))
     def get_cover(self, link: ShareLink) -> dict | None:
         cover = self.context.get("cover")
         return (
-            SharedPhotoSerializer(cover, context=self.context).data if cover else None
+            VisitorPhotoSerializer(cover, context=self.context).data if cover else None
         )
 
-    @extend_schema_field(SharedSetSerializer(many=True))
+    @extend_schema_field(VisitorSetSerializer(many=True))
     def get_sets(self, link: ShareLink) -> list:
-        return SharedSetSerializer(self.context["sets"], many=True).data
+        return VisitorSetSerializer(self.context["sets"], many=True).data
 
     def get_photo_count(self, link: ShareLink) -> int:
         return sum(s.photo_count for s in self.context["sets"])
@@ -365,7 +198,7 @@ class SharedGallerySerializer(serializers.Serializer):
     def get_zip_url(self, link: ShareLink) -> str | None:
         if not link.allows_web_downloads:
             return None
-        return _absolute(
+        return absolute_url(
             self.context.get("request"), reverse("sharing:zip", args=[link.token])
         )
 
@@ -381,10 +214,10 @@ class UnlockSerializer(serializers.Serializer):
 
 class UnlockResponseSerializer(serializers.Serializer):
     access_token = serializers.CharField(
-        help_text=f"Send it as the {access.ACCESS_HEADER} header on this link's "
+        help_text=f"Send it as the {gate.ACCESS_HEADER} header on this link's "
         "requests (and its download URLs)."
     )
-    header = serializers.CharField(help_text=f'Always "{access.ACCESS_HEADER}".')
+    header = serializers.CharField(help_text=f'Always "{gate.ACCESS_HEADER}".')
     expires_at = serializers.DateTimeField(
         help_text="When the token stops working, unless the password changes first."
     )
@@ -403,7 +236,8 @@ class ListStartSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 
 
-class SharedFavouriteSerializer(serializers.ModelSerializer):
+@extend_schema_serializer(component_name="SharedFavourite")
+class VisitorFavouriteSerializer(serializers.ModelSerializer):
     photo = serializers.UUIDField(source="photo_id", read_only=True)
     hearted_at = serializers.DateTimeField(source="created_at", read_only=True)
 
@@ -413,7 +247,8 @@ class SharedFavouriteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SharedFavouriteListSerializer(serializers.ModelSerializer):
+@extend_schema_serializer(component_name="SharedFavouriteList")
+class VisitorFavouriteListSerializer(serializers.ModelSerializer):
     token = serializers.CharField(
         read_only=True,
         help_text="The list's private key: use it in this list's URLs, keep it secret.",
@@ -426,7 +261,7 @@ class SharedFavouriteListSerializer(serializers.ModelSerializer):
     resume_url = serializers.SerializerMethodField(
         help_text="A web page that resumes this list on another device."
     )
-    items = SharedFavouriteSerializer(many=True, read_only=True)
+    items = VisitorFavouriteSerializer(many=True, read_only=True)
     # Not an EmailField: a visitor who gave no email has "", which is no address.
     email = serializers.CharField(read_only=True, help_text="Empty if none was given.")
 
@@ -455,7 +290,7 @@ class SharedFavouriteListSerializer(serializers.ModelSerializer):
             "sharing:list_resume",
             args=[favourite_list.link.token, favourite_list.token],
         )
-        return _absolute(self.context.get("request"), path)
+        return absolute_url(self.context.get("request"), path)
 
 
 class HeartSerializer(serializers.Serializer):
@@ -467,9 +302,11 @@ class HeartSerializer(serializers.Serializer):
     )
 
 
-class HeartResponseSerializer(SharedFavouriteSerializer):
+# Its own name: a subclass would take its parent's.
+@extend_schema_serializer(component_name="HeartResponse")
+class HeartResponseSerializer(VisitorFavouriteSerializer):
     count = serializers.IntegerField(read_only=True, help_text="Photos now hearted.")
 
-    class Meta(SharedFavouriteSerializer.Meta):
-        fields = [*SharedFavouriteSerializer.Meta.fields, "count"]
+    class Meta(VisitorFavouriteSerializer.Meta):
+        fields = [*VisitorFavouriteSerializer.Meta.fields, "count"]
         read_only_fields = fields

@@ -1,10 +1,10 @@
-"""Who may use a share link through the API, and how they say so.
+"""The API's door to the gate (`sharing.gate`, the pages' own): its answers as HTTP.
 
-The gate is the pages' own (`sharing.access`): a missing or disabled link is 404, an
-expired one 410, a password link needs an unlock. A browser's session unlock counts, so
-the browsable API works; an app sends the signed token `POST .../unlock/` gave it as
-`X-Share-Access: <token>`. That token only means something next to its link, so it is
-checked by `shared_link` against the link in the URL, not here in authentication.
+A missing or disabled link is 404, an expired one 410, a password link 401 until it is
+unlocked. A browser's session unlock counts, so the browsable API works; an app sends
+the signed token `POST .../unlock/` gave it as `X-Share-Access: <token>`. That token
+only means something next to its link, so it is checked by `visitor_link` against the
+link in the URL, not here in authentication.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -13,7 +13,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
 
-from sharing import access
+from sharing import gate
 from sharing.models import ShareLink
 
 
@@ -32,12 +32,12 @@ class PasswordRequired(exceptions.NotAuthenticated):
     default_code = "password_required"
     default_detail = (
         "This gallery is protected by a password. Unlock it with POST "
-        f".../unlock/ and send the token it gives as the {access.ACCESS_HEADER} header."
+        f".../unlock/ and send the token it gives as the {gate.ACCESS_HEADER} header."
     )
 
 
 class TooManyPasswords(exceptions.Throttled):
-    def __init__(self, error: access.TooManyAttempts):
+    def __init__(self, error: gate.TooManyAttempts):
         # Throttled would append its own "Expected available in..." to our sentence.
         super().__init__(detail=str(error))
         self.wait = error.retry_after
@@ -47,7 +47,7 @@ class ShareAccessAuthentication(BaseAuthentication):
     """Names the X-Share-Access header for the schema and the 401 challenge.
 
     It never logs anyone in: visitors have no account, and what the token unlocks is
-    one link, which `shared_link` checks.
+    one link, which `visitor_link` checks.
     """
 
     def authenticate(self, request: Request):
@@ -65,7 +65,7 @@ class ShareAccessScheme(OpenApiAuthenticationExtension):
         return {
             "type": "apiKey",
             "in": "header",
-            "name": access.ACCESS_HEADER,
+            "name": gate.ACCESS_HEADER,
             "description": (
                 "Only for password-protected share links: the `access_token` from "
                 "`POST /api/v1/share/{token}/unlock/`. It opens that one link for 30 "
@@ -80,15 +80,15 @@ class ShareRateThrottle(ScopedRateThrottle):
     """Per visitor address, counted the way the rest of sharing sees addresses."""
 
     def get_ident(self, request: Request) -> str:
-        return access.client_address(request)
+        return gate.client_address(request)
 
 
-def shared_link(request: Request, token: str, *, unlocked: bool = True) -> ShareLink:
-    """The link a visitor may use, or the API's 404 / 410 / 401."""
+def visitor_link(request: Request, token: str, *, unlocked: bool = True) -> ShareLink:
+    """The link a visitor may use (`sharing.gate.open_link`), or the API's 404 / 410 /
+    401."""
     try:
-        link = access.get_link(token)
-    except access.LinkExpired as expired:
+        return gate.open_link(request, token, unlocked=unlocked)
+    except gate.LinkExpired as expired:
         raise LinkExpired() from expired
-    if unlocked and not access.is_unlocked(request, link):
-        raise PasswordRequired()
-    return link
+    except gate.Locked as locked:
+        raise PasswordRequired() from locked

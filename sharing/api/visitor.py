@@ -1,17 +1,14 @@
 """A share link's gallery as JSON, for visitors without an account: enough for an app
 to show the gallery, unlock it, download from it and keep favourites, from the API alone.
 
-Every endpoint goes through the pages' gate (`sharing.access`): a missing or disabled
+Every endpoint goes through the pages' gate (`sharing.gate`): a missing or disabled
 link is 404 (the same body for both), an expired one 410, and a password link answers
 401 `password_required`, showing nothing of the gallery, until it is unlocked.
 """
 
-import datetime
-
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -23,14 +20,14 @@ from rest_framework.response import Response
 
 from galleries.api.mixins import SignsPageURLsMixin
 from galleries.models import Photo
-from sharing import access, analytics, services
-from sharing.api import serializers as s
-from sharing.api.auth import (
+from sharing import analytics, gate, services
+from sharing.api.gate import (
     ShareAccessAuthentication,
     ShareRateThrottle,
     TooManyPasswords,
-    shared_link,
+    visitor_link,
 )
+from sharing.api.serializers import visitor as s
 from sharing.models import Favourite, FavouriteList, ShareLink
 
 TOKEN = OpenApiParameter(
@@ -64,13 +61,13 @@ class ListSubmitted(exceptions.APIException):
     )
 
 
-class SharedPhotoPagination(PageNumberPagination):
+class VisitorPhotoPagination(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
 
 
-class ShareAPIView(generics.GenericAPIView):
+class VisitorAPIView(generics.GenericAPIView):
     authentication_classes = [ShareAccessAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [ShareRateThrottle]
@@ -79,7 +76,7 @@ class ShareAPIView(generics.GenericAPIView):
 
     def get_link(self) -> ShareLink:
         if not hasattr(self, "_link"):
-            self._link = shared_link(self.request, self.kwargs["token"])
+            self._link = visitor_link(self.request, self.kwargs["token"])
         return self._link
 
     def get_serializer_context(self) -> dict:
@@ -98,22 +95,22 @@ def _cover(link: ShareLink) -> Photo | None:
     return cover or photos.first()
 
 
-class SharedGalleryView(ShareAPIView):
-    serializer_class = s.SharedGallerySerializer
+class VisitorGalleryView(VisitorAPIView):
+    serializer_class = s.VisitorGallerySerializer
 
     @extend_schema(
         summary="The gallery behind a share link",
         description="Title, cover, sets and what the link allows. Counts a view.",
         parameters=[TOKEN],
-        responses={200: s.SharedGallerySerializer, **GATE_ERRORS},
+        responses={200: s.VisitorGallerySerializer, **GATE_ERRORS},
     )
     def get(self, request: Request, token: str) -> Response:
         link = self.get_link()
         analytics.record_view(
             link,
-            address=access.client_address(request),
+            address=gate.client_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            browser=access.visitor_browser(request, link),
+            browser=gate.visitor_browser(request, link),
         )
         ready = Q(photos__status=Photo.Status.READY)
         context = {
@@ -123,13 +120,13 @@ class SharedGalleryView(ShareAPIView):
             ),
             "cover": _cover(link),
         }
-        return Response(s.SharedGallerySerializer(link, context=context).data)
+        return Response(s.VisitorGallerySerializer(link, context=context).data)
 
 
 @extend_validation_errors(
     ["no_password", "wrong_password"], field_name="password", methods=["post"]
 )
-class UnlockView(ShareAPIView):
+class UnlockView(VisitorAPIView):
     # Unlocking needs no credentials, so the schema lists none.
     authentication_classes: list = []
     serializer_class = s.UnlockSerializer
@@ -148,7 +145,7 @@ class UnlockView(ShareAPIView):
         responses={200: s.UnlockResponseSerializer, 410: s.LinkGoneError},
     )
     def post(self, request: Request, token: str) -> Response:
-        link = shared_link(request, token, unlocked=False)
+        link = visitor_link(request, token, unlocked=False)
         payload = s.UnlockSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if not link.has_password:
@@ -157,26 +154,26 @@ class UnlockView(ShareAPIView):
                 code="no_password",
             )
         try:
-            right = access.unlock(request, link, payload.validated_data["password"])
-        except access.TooManyAttempts as error:
+            right = gate.unlock(request, link, payload.validated_data["password"])
+        except gate.TooManyAttempts as error:
             raise TooManyPasswords(error) from error
         if not right:
             raise exceptions.ValidationError(
                 {"password": "That is not the password of this gallery."},
                 code="wrong_password",
             )
+        issued = gate.access_token(link)
         body = {
-            "access_token": access.access_token(link),
-            "header": access.ACCESS_HEADER,
-            "expires_at": timezone.now()
-            + datetime.timedelta(seconds=access.ACCESS_TOKEN_MAX_AGE),
+            "access_token": issued.token,
+            "header": gate.ACCESS_HEADER,
+            "expires_at": issued.expires_at,
         }
         return Response(s.UnlockResponseSerializer(body).data)
 
 
-class SharedPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, ShareAPIView):
-    serializer_class = s.SharedPhotoSerializer
-    pagination_class = SharedPhotoPagination
+class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPIView):
+    serializer_class = s.VisitorPhotoSerializer
+    pagination_class = VisitorPhotoPagination
 
     def get_queryset(self):
         link = self.get_link()
@@ -200,7 +197,7 @@ class SharedPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, ShareAPIVie
             OpenApiParameter("set", OpenApiTypes.UUID, description="Only this set"),
         ],
         responses={
-            200: s.SharedPhotoSerializer(many=True),
+            200: s.VisitorPhotoSerializer(many=True),
             400: s.BadRequestError,
             **GATE_ERRORS,
         },
@@ -209,26 +206,26 @@ class SharedPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, ShareAPIVie
         return self.list(request, *args, **kwargs)
 
 
-class SharedPhotoView(ShareAPIView):
-    serializer_class = s.SharedPhotoSerializer
+class VisitorPhotoView(VisitorAPIView):
+    serializer_class = s.VisitorPhotoSerializer
 
     @extend_schema(
         summary="One photo of a share link",
         description="404 for a photo of another gallery, of a set the link hides, "
         "or not ready.",
         parameters=[TOKEN],
-        responses={200: s.SharedPhotoSerializer, **GATE_ERRORS},
+        responses={200: s.VisitorPhotoSerializer, **GATE_ERRORS},
     )
     def get(self, request: Request, token: str, photo) -> Response:
-        found = access.visible_photo(self.get_link(), photo)
+        found = gate.visible_photo(self.get_link(), photo)
         return Response(self.get_serializer(found).data)
 
 
 # --- Favourites ---------------------------------------------------------------------
 
 
-class FavouritesView(ShareAPIView):
-    serializer_class = s.SharedFavouriteListSerializer
+class FavouritesView(VisitorAPIView):
+    serializer_class = s.VisitorFavouriteListSerializer
 
     def require_favourites(self) -> ShareLink:
         link = self.get_link()
@@ -257,7 +254,7 @@ class ListStartView(FavouritesView):
         "on another device.",
         parameters=[TOKEN],
         request=s.ListStartSerializer,
-        responses={201: s.SharedFavouriteListSerializer, **FAVOURITES_ERRORS},
+        responses={201: s.VisitorFavouriteListSerializer, **FAVOURITES_ERRORS},
     )
     def post(self, request: Request, token: str) -> Response:
         link = self.require_favourites()
@@ -273,7 +270,7 @@ class ListView(FavouritesView):
     @extend_schema(
         summary="A favourites list, with its hearted photos",
         parameters=[TOKEN, LIST_TOKEN],
-        responses={200: s.SharedFavouriteListSerializer, **GATE_ERRORS},
+        responses={200: s.VisitorFavouriteListSerializer, **GATE_ERRORS},
     )
     def get(self, request: Request, token: str, list_token: str) -> Response:
         return Response(self.get_serializer(self.get_list()).data)
@@ -300,7 +297,7 @@ class HeartView(FavouritesView):
     def put(self, request: Request, token: str, list_token: str, photo) -> Response:
         link = self.require_favourites()
         favourite_list = self.get_list(with_items=False)
-        shown = access.visible_photo(link, photo)
+        shown = gate.visible_photo(link, photo)
         payload = s.HeartSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         note = payload.validated_data.get("note")
@@ -316,7 +313,7 @@ class HeartView(FavouritesView):
         except services.FavouritesClosed as closed:
             raise ListSubmitted(closed.message) from closed
         body = {
-            **s.SharedFavouriteSerializer(item).data,
+            **s.VisitorFavouriteSerializer(item).data,
             "count": favourite_list.items.count(),
         }
         return Response(body)
@@ -346,7 +343,7 @@ class ListSubmitView(FavouritesView):
         parameters=[TOKEN, LIST_TOKEN],
         request=None,
         responses={
-            200: s.SharedFavouriteListSerializer,
+            200: s.VisitorFavouriteListSerializer,
             400: s.BadRequestError,
             409: s.ListSubmittedError,
             **FAVOURITES_ERRORS,

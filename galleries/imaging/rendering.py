@@ -1,0 +1,302 @@
+"""Rendering, in the worker: ``render`` decodes a photo once and encodes its renditions.
+
+Decoded once (at reduced scale for JPEG), resized to the largest box, each smaller size
+derived from the next larger one: grid thumbnail, its 2x, the lightbox preview, a tiny
+inline placeholder and an average colour. Renditions are upright (EXIF orientation
+applied), in sRGB, and carry no metadata at all (no EXIF, GPS, XMP, ICC, comments).
+
+Why the formats and encoder settings are what they are is measured and written down in
+``docs/renditions.md``; the constants below repeat the figures that matter.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PIL import Image
+
+from galleries.imaging.checks import (
+    MIME_TYPES,
+    PathOrFile,
+    open_photo,
+    pillow_limit,
+    quiet,
+)
+from galleries.imaging.colour import drop_opaque_alpha, flatten, normalise_mode, to_srgb
+from galleries.imaging.errors import (
+    DECODE_ERRORS,
+    damaged,
+    decode_error_detail,
+)
+from galleries.imaging.exif import read_exif, read_orientation, upright
+
+
+@dataclass(frozen=True)
+class RenditionSpec:
+    """One size the gallery serves: fit inside ``box`` x ``box``, never upscale.
+
+    ``formats`` are encoded in order; the first is the one browsers should prefer
+    (list it first in ``<picture>``/``srcset``), later ones are fallbacks.
+    """
+
+    name: str
+    box: int
+    formats: tuple[str, ...] = ("webp", "jpeg")
+
+
+#: Grid thumbnail, its 2x for dense screens, lightbox preview. The grid gets WebP
+#: (-13..-15 % against JPEG at equal quality) with a JPEG fallback that costs ~5 ms;
+#: the preview is JPEG only, because nothing smaller fits the time budget. Why, with
+#: figures: the comment above _ENCODERS and docs/renditions.md.
+DEFAULT_SPECS: tuple[RenditionSpec, ...] = (
+    RenditionSpec("grid", 400, ("webp", "jpeg")),
+    RenditionSpec("grid_2x", 800, ("webp", "jpeg")),
+    RenditionSpec("preview", 2048, ("jpeg",)),
+)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One encoded file, ready to store and serve as is."""
+
+    name: str
+    format: str
+    mime_type: str
+    width: int
+    height: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Renditions:
+    """Everything ``render`` makes from one photo.
+
+    ``placeholder`` is a ``data:`` URI of a 20 px WebP (~150-300 bytes) to inline
+    in the page and show blurred while the grid loads; ``color`` is the photo's average
+    colour as ``#rrggbb`` for the grid cell background before anything arrives.
+    ``width``/``height`` are the original photo's size as displayed (after EXIF
+    orientation), not a rendition's.
+    """
+
+    items: tuple[Rendition, ...]
+    placeholder: str
+    color: str
+    width: int
+    height: int
+
+    def get(self, name: str, fmt: str) -> Rendition:
+        """The rendition of spec ``name`` in format ``fmt`` ("webp", "jpeg"...)."""
+        for item in self.items:
+            if item.name == name and item.format == fmt:
+                return item
+        raise KeyError((name, fmt))
+
+    def named(self, name: str) -> tuple[Rendition, ...]:
+        """The renditions of one spec, preferred format first."""
+        return tuple(item for item in self.items if item.name == name)
+
+
+# --------------------------------------------------------------------------------------
+# Encoder settings (measured; figures in docs/renditions.md)
+# --------------------------------------------------------------------------------------
+
+#: Encoder settings, measured (docs/renditions.md; `benchmarks/renditions.py
+#: --compare-formats`). Each format is tuned to the same perceived quality, a median
+#: SSIMULACRA2 of ~80 ("very high": no difference visible at normal viewing distance),
+#: then the smaller file at an affordable encode time wins. Bytes against
+#: libjpeg-turbo at equal SSIMULACRA2 (median of 6 photos), and encode time:
+#:
+#:                     400 px   800 px   2048 px   ms per megapixel, one core
+#:   WebP method 4      -15 %    -13 %     -7 %     94-120
+#:   WebP method 0       -6 %     +1 %    +10 %     27-42
+#:   AVIF speed 10      -20 %    -19 %    -18 %     78-134
+#:   JPEG progressive    -5 %     -4 %     -3 %     18-23 (baseline JPEG: 7-10)
+#:
+#: - Grid (400, 800): WebP method 4 + JPEG fallback (~5 ms). AVIF would save another
+#:   ~5 % at the same encode cost, but browsers decode it 30 % slower than WebP
+#:   (12.4 vs 9.5 ms for 800 px here), which a phone scrolling a hundred thumbnails
+#:   pays, and it needs Safari 16.4 where WebP needs Safari 14: a wash, so the more
+#:   compatible one. A spec may still ask for "avif".
+#: - Preview (2048): JPEG only. WebP's fast methods are *bigger* than JPEG here;
+#:   WebP method 4 (-7 %) and AVIF (-18 %) take ~250 ms and ~200-400 ms for 2.8 MP,
+#:   the whole 300 ms budget of a 24 MP photo. Baseline: progressive's -3 % is not
+#:   worth +30 ms, nor Huffman optimisation's -1 % worth +9 ms.
+#: - JPEG needs a higher setting at small sizes for the same score (q85 at 400-800 px
+#:   scores like q77 at 2048 px), hence settings for grid sizes and for large ones.
+#:   The preview gets q80: BICUBIC (below) costs it ~1 point against LANCZOS.
+_LARGE_PIXELS = 1_000_000
+_ENCODERS: dict[str, tuple[dict[str, object], dict[str, object]]] = {
+    # format: (options up to _LARGE_PIXELS, options above)
+    "jpeg": ({"quality": 85, "optimize": True}, {"quality": 80}),
+    "webp": ({"quality": 85, "method": 4},) * 2,
+    "avif": ({"quality": 72, "speed": 9, "max_threads": 1},) * 2,
+}
+
+#: Resampling. Large reductions happen in the JPEG decoder (draft mode: DCT scaling
+#: by 1/2, 1/4, 1/8), so the resize to the preview is a reduction of less than 2x.
+#: There LANCZOS beats BICUBIC by ~1.5 SSIMULACRA2 on sharp photos but costs 107 ms
+#: against 80 ms at 24 MP, and only BICUBIC leaves room for the AVIF grid in the
+#: budget; BILINEAR (48 ms) visibly softens (-8 SSIMULACRA2). Smaller renditions are
+#: made from the next larger one with LANCZOS; a reducing gap of 1.2 lets Pillow
+#: box-halve 2048 -> 1024 before the final LANCZOS step to 800 (17 ms instead of
+#: 36 ms, SSIMULACRA2 95-97 before encoding).
+_PREVIEW_RESAMPLE = Image.Resampling.BICUBIC
+_DERIVED_RESAMPLE = Image.Resampling.LANCZOS
+_DERIVED_REDUCING_GAP = 1.2
+#: Formats without draft mode (PNG, TIFF, WebP, HEIC) decode at full size: let Pillow
+#: box-reduce by an integer factor first, then resample the last 3x or less.
+_REDUCING_GAP = 3.0
+
+#: Placeholder: 20 px WebP at q50, ~150-250 bytes as a data URI (worst of the sample
+#: photos 287 characters; 24 px would reach 399). The page shows it blurred by CSS,
+#: so more pixels buy nothing. WebP because a tiny AVIF carries ~300 bytes of
+#: container and a tiny JPEG ~600 bytes of tables.
+_PLACEHOLDER_BOX = 20
+_PLACEHOLDER_OPTIONS = {"quality": 50, "method": 6}
+
+
+# --------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------
+
+
+def render(
+    path_or_file: PathOrFile,
+    *,
+    specs: Sequence[RenditionSpec] = DEFAULT_SPECS,
+    max_pixels: int | None = None,
+) -> Renditions:
+    """Make every rendition of one photo from a single (reduced-scale) decode.
+
+    Pipeline, cheapest order first: decode JPEGs at the smallest DCT scale that still
+    covers the largest box; resize once to the largest box; convert to sRGB and apply
+    the EXIF orientation on that small image (not on 24 MP); then derive each smaller
+    size from the next larger one. Nothing from the source's metadata is copied into
+    the output files.
+
+    ``max_pixels`` repeats the upload limit when given (``inspect`` has normally been
+    run already); Pillow's own decompression-bomb limit applies regardless.
+    Raises :class:`ImageRejected` when the file cannot be decoded.
+    """
+    if not specs:
+        raise ValueError("render() needs at least one RenditionSpec")
+    largest = max(spec.box for spec in specs)
+    limit = max_pixels if max_pixels is not None else pillow_limit() or 2**63
+    with open_photo(path_or_file, limit) as (image, _fp, _size, fmt):
+        width, height = image.size  # before draft() shrinks it
+        target = _fit(image.size, largest)
+        if fmt == "jpeg":
+            image.draft(image.mode, target)
+        try:
+            image.load()
+        except DECODE_ERRORS as exc:
+            raise damaged(decode_error_detail(exc, fmt)) from exc
+        # Read after load(): for PNG the eXIf chunk may follow the pixel data.
+        with quiet():
+            orientation = read_orientation(read_exif(image)) if fmt != "heif" else 1
+        icc_profile = image.info.get("icc_profile")
+        try:
+            base = normalise_mode(image)
+            base = _resize(base, target, _PREVIEW_RESAMPLE, _REDUCING_GAP)
+        except DECODE_ERRORS as exc:
+            raise damaged(decode_error_detail(exc, fmt)) from exc
+
+    base = to_srgb(base, icc_profile)
+    base = drop_opaque_alpha(base)
+    base = upright(base, orientation)
+    if orientation >= 5:
+        width, height = height, width
+
+    # Derive smaller sizes from the next larger one: each step is a small reduction.
+    by_box: dict[int, Image.Image] = {}
+    previous = base
+    for box in sorted({spec.box for spec in specs}, reverse=True):
+        size = _fit((width, height), box)
+        if size != previous.size:
+            previous = previous.resize(
+                size, _DERIVED_RESAMPLE, reducing_gap=_DERIVED_REDUCING_GAP
+            )
+        by_box[box] = previous
+
+    items = tuple(
+        _encode(spec.name, by_box[spec.box], fmt_name)
+        for spec in specs
+        for fmt_name in spec.formats
+    )
+    smallest = by_box[min(by_box)]
+    return Renditions(
+        items=items,
+        placeholder=_placeholder(smallest),
+        color=_average_colour(smallest),
+        width=width,
+        height=height,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Pixels
+# --------------------------------------------------------------------------------------
+
+
+def _fit(size: tuple[int, int], box: int) -> tuple[int, int]:
+    """Fit inside box x box keeping the aspect ratio; never upscale."""
+    width, height = size
+    scale = min(box / width, box / height, 1.0)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _resize(
+    image: Image.Image,
+    size: tuple[int, int],
+    resample: Image.Resampling,
+    reducing_gap: float | None = None,
+) -> Image.Image:
+    if image.size == size:
+        return image
+    return image.resize(size, resample, reducing_gap=reducing_gap)
+
+
+# --------------------------------------------------------------------------------------
+# Encoding
+# --------------------------------------------------------------------------------------
+
+
+def _encode(name: str, image: Image.Image, fmt: str) -> Rendition:
+    if fmt not in _ENCODERS:
+        raise ValueError(f"unknown rendition format {fmt!r}")
+    if fmt == "jpeg":
+        image = flatten(image)
+    small, large = _ENCODERS[fmt]
+    options = small if image.width * image.height <= _LARGE_PIXELS else large
+    return Rendition(
+        name=name,
+        format=fmt,
+        mime_type=MIME_TYPES[fmt],
+        width=image.width,
+        height=image.height,
+        data=_save(image, fmt, options),
+    )
+
+
+def _save(image: Image.Image, fmt: str, options: dict[str, object]) -> bytes:
+    # Pillow copies info (EXIF, ICC, XMP, comments) through resize/transpose and some
+    # encoders read it from there: strip it so no metadata can reach a rendition.
+    image.info = {}
+    buffer = io.BytesIO()
+    image.save(buffer, fmt.upper(), **options)
+    return buffer.getvalue()
+
+
+def _placeholder(image: Image.Image) -> str:
+    tiny = image.resize(_fit(image.size, _PLACEHOLDER_BOX), Image.Resampling.BOX)
+    data = _save(tiny, "webp", _PLACEHOLDER_OPTIONS)
+    return "data:image/webp;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _average_colour(image: Image.Image) -> str:
+    pixel = flatten(image).convert("RGB").resize((1, 1), Image.Resampling.BOX)
+    red, green, blue = pixel.getpixel((0, 0))  # type: ignore[misc]
+    return f"#{red:02x}{green:02x}{blue:02x}"
