@@ -260,25 +260,30 @@ def test_retry_all_and_dismiss_all_refused_act_on_the_whole_gallery(
     assert failed.status == Photo.Status.READY
 
 
+def _needing_attention(gallery, count: int, *, failed_too: bool = False) -> None:
+    """`count` refused uploads; with `failed_too`, every other one failed instead."""
+    photo_set = gallery.sets.get()
+    Photo.objects.bulk_create(
+        Photo(
+            gallery=gallery,
+            photo_set=photo_set,
+            original_filename=f"file-{n}.jpg",
+            original=f"photos/x/{n}.jpg" if failed_too and n % 2 else "",
+            size=1000,
+            status=Photo.Status.FAILED
+            if failed_too and n % 2
+            else Photo.Status.REJECTED,
+            error="This file is not a photo we can read.",
+            position=n,
+        )
+        for n in range(count)
+    )
+
+
 def test_the_attention_page_uses_a_fixed_number_of_queries(
     gallery, owner_client, django_assert_num_queries
 ):
-    photo_set = gallery.sets.get()
-    Photo.objects.bulk_create(
-        [
-            Photo(
-                gallery=gallery,
-                photo_set=photo_set,
-                original_filename=f"file-{n}.jpg",
-                original=f"photos/x/{n}.jpg" if n % 2 else "",
-                size=1000,
-                status=Photo.Status.FAILED if n % 2 else Photo.Status.REJECTED,
-                error="This file is not a photo we can read.",
-                position=n,
-            )
-            for n in range(150)
-        ]
-    )
+    _needing_attention(gallery, 150, failed_too=True)
     url = reverse("galleries:attention", args=[gallery.pk])
 
     # Session, user, gallery, counts by status, page count, the page's rows.
@@ -292,21 +297,7 @@ def test_the_attention_page_uses_a_fixed_number_of_queries(
 def test_the_api_attention_list_uses_a_fixed_number_of_queries(
     gallery, owner_api, django_assert_num_queries
 ):
-    photo_set = gallery.sets.get()
-    Photo.objects.bulk_create(
-        [
-            Photo(
-                gallery=gallery,
-                photo_set=photo_set,
-                original_filename=f"file-{n}.jpg",
-                size=1000,
-                status=Photo.Status.REJECTED,
-                error="This file is not a photo we can read.",
-                position=n,
-            )
-            for n in range(120)
-        ]
-    )
+    _needing_attention(gallery, 120)
 
     # The user, the gallery, the count, the page.
     with django_assert_num_queries(4):
