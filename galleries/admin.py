@@ -1,21 +1,9 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import format_html
 
-from galleries import services
+from galleries import pictures, services
 from galleries.models import Gallery, GallerySet, Photo
-from galleries.signed_urls import file_url
-
-
-def _thumbnail(photo: Photo) -> str:
-    rendition = photo.renditions.get("grid.jpeg") or photo.renditions.get("grid.webp")
-    if not rendition:
-        return "—"
-    return format_html(
-        '<img src="{}" alt="" style="height:56px;width:auto;border-radius:4px">',
-        file_url(rendition["name"]),
-    )
 
 
 class GallerySetInline(admin.TabularInline):
@@ -36,7 +24,7 @@ class PhotoInline(admin.TabularInline):
 
     @admin.display(description="Photo")
     def thumbnail(self, photo: Photo) -> str:
-        return _thumbnail(photo)
+        return pictures.thumbnail(photo)
 
     @admin.display(description="Size")
     def size_display(self, photo: Photo) -> str:
@@ -134,7 +122,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Photo")
     def thumbnail(self, photo: Photo) -> str:
-        return _thumbnail(photo)
+        return pictures.thumbnail(photo)
 
     @admin.display(description="Size", ordering="size")
     def size_display(self, photo: Photo) -> str:

@@ -8,6 +8,8 @@ leave a big screen with a small picture: such a format is offered only to screen
 is sharp enough for (a `media` query per pixel density).
 """
 
+from django.utils.html import format_html
+
 from galleries.signed_urls import file_url
 
 # Best first; the last one a photo has in every size is the <img> every browser shows.
@@ -76,3 +78,14 @@ def picture(photo, names: tuple[str, ...]) -> dict:
         "src": by_format[fallback][0][0],
         "srcset": srcset(by_format[fallback]),
     }
+
+
+def thumbnail(photo) -> str:
+    """A small picture of a ready photo for the admin's lists; a dash before it is."""
+    rendition = photo.renditions.get("grid.jpeg") or photo.renditions.get("grid.webp")
+    if not rendition:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" style="height:56px;width:auto;border-radius:4px">',
+        file_url(rendition["name"]),
+    )

@@ -9,8 +9,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from galleries.admin import _thumbnail
-from sharing import services
+from galleries import pictures
+from sharing import analytics, services
 from sharing.models import Favourite, FavouriteList, LinkDay, ShareLink
 
 
@@ -152,7 +152,7 @@ class FavouriteInline(admin.TabularInline):
 
     @admin.display(description="Photo")
     def thumbnail(self, item: Favourite) -> str:
-        return _thumbnail(item.photo)
+        return pictures.thumbnail(item.photo)
 
     @admin.display(description="File name")
     def filename(self, item: Favourite) -> str:
@@ -235,12 +235,7 @@ class LinkDayAdmin(admin.ModelAdmin):
         "day",
         "link",
         "gallery",
-        "views",
-        "visitors",
-        "downloads",
-        "zip_downloads",
-        "lists_started",
-        "lists_submitted",
+        *analytics.COUNTERS,
     ]
     list_filter = ["day"]
     search_fields = [
