@@ -1,7 +1,8 @@
 """The running production-like stack, as the fault suite reaches and breaks it.
 
 Everything comes from what `bin/prodstack` and `bin/services` keep on disk: the env
-file the stack's processes run with, their pid files, the services' pid files and logs.
+file the stack's processes run with, the pid files gunicorn and Celery write (under
+supervisord), the services' pid files and logs.
 """
 
 import os
@@ -199,5 +200,6 @@ class Stack:
         return None
 
     def restart_missing(self) -> None:
-        """What a supervisor does: start whatever of the stack is not running."""
+        """Whatever of the stack is not running started again: supervisord has
+        usually done it already; `bin/prodstack start` then checks the stack is whole."""
         self.prodstack("start")
