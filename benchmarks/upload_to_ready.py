@@ -198,22 +198,28 @@ class Upload:
 
 class Client:
     def __init__(self, base: str, email: str, password: str):
-        self.base = base.rstrip("/")
+        self.base, self.email, self.password = base.rstrip("/"), email, password
         self.api = requests.Session()
-        answer = self.api.post(
+        self._local = threading.local()
+        self.sign_in()
+
+    def sign_in(self) -> None:
+        answer = requests.post(
             f"{self.base}/api/v1/auth/token/",
-            json={"email": email, "password": password},
+            json={"email": self.email, "password": self.password},
             timeout=TIMEOUT,
         )
         if answer.status_code != 200:
-            raise SystemExit(f"signing in as {email}: HTTP {answer.status_code}")
+            raise SystemExit(f"signing in as {self.email}: HTTP {answer.status_code}")
         self.api.headers["Authorization"] = f"Bearer {answer.json()['access']}"
-        self._local = threading.local()
 
     def call(self, method: str, path: str, **kwargs) -> requests.Response:
-        return self.api.request(
-            method, f"{self.base}/api/v1{path}", timeout=TIMEOUT, **kwargs
-        )
+        url = path if path.startswith("http") else f"{self.base}/api/v1{path}"
+        answer = self.api.request(method, url, timeout=TIMEOUT, **kwargs)
+        if answer.status_code == 401:  # the access token expired (15 min): again
+            self.sign_in()
+            answer = self.api.request(method, url, timeout=TIMEOUT, **kwargs)
+        return answer
 
     def bucket(self) -> requests.Session:
         """A session per thread for the bucket: kept connections, no token."""
@@ -262,7 +268,7 @@ class Client:
         states: dict[str, str] = {}
         url = f"{self.base}/api/v1/galleries/{gallery_id}/photos/"
         while url:
-            answer = self.api.get(url, timeout=TIMEOUT)
+            answer = self.call("GET", url)
             answer.raise_for_status()
             body = answer.json()
             states.update({p["id"]: p["status"] for p in body["results"]})
