@@ -604,12 +604,25 @@ def report(uploads, t0, t_sent, processes, with_events, cpu) -> bool:
         f"  slowest step: {slowest} ({sum(steps[slowest]) / wait_total:.0%} of the wait)"
     )
     if "queue wait" in steps:
-        median_processing = statistics.median(steps["processing (renditions)"])
+        processing = steps["processing (renditions)"]
+        mean = sum(processing) / len(processing)
         print(
-            f"  processing alone would take {len(ready) * median_processing / processes:.1f}"
-            f" s for {len(ready)} photos on {processes} processes "
-            f"({median_processing:.2f} s each, median)"
+            f"  processing alone, back to back: {sum(processing) / processes:.1f} s "
+            f"for {len(ready)} photos on {processes} processes ({mean:.2f} s each, "
+            f"mean; {statistics.median(processing):.2f} s median)"
         )
+        during = [
+            u.task_done - u.task_started for u in ready if u.task_started < t_sent
+        ]
+        after = [
+            u.task_done - u.task_started for u in ready if u.task_started >= t_sent
+        ]
+        if during and after:
+            print(
+                f"  processing while uploads ran  {statistics.median(during):.2f} s "
+                f"median ({len(during)} photos); after: "
+                f"{statistics.median(after):.2f} s ({len(after)} photos)"
+            )
     return not bad
 
 
