@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from storages.backends import s3 as s3_storages
 
-from config.metrics import STORAGE_ERRORS
+from config import metrics
 
 
 class S3Storage(s3_storages.S3Storage):
@@ -32,12 +32,12 @@ class S3Storage(s3_storages.S3Storage):
 
 def _count_s3_answer(http_response, model, **kwargs):
     if http_response.status_code >= 500:
-        STORAGE_ERRORS.labels(operation=model.name).inc()
+        metrics.STORAGE_ERRORS.labels(operation=model.name).inc()
 
 
 def _count_s3_failure(event_name, **kwargs):
     # "after-call-error.s3.PutObject": the operation is the event's last part.
-    STORAGE_ERRORS.labels(operation=event_name.rpartition(".")[2]).inc()
+    metrics.STORAGE_ERRORS.labels(operation=event_name.rpartition(".")[2]).inc()
 
 
 def photo_dir(photo) -> str:
@@ -105,10 +105,10 @@ def _s3_get(name: str, headers: dict | None = None):
             "GET", url, headers=headers, preload_content=False
         )
     except urllib3.exceptions.HTTPError:
-        STORAGE_ERRORS.labels(operation="GetObject").inc()
+        metrics.STORAGE_ERRORS.labels(operation="GetObject").inc()
         raise
     if response.status >= 500:
-        STORAGE_ERRORS.labels(operation="GetObject").inc()
+        metrics.STORAGE_ERRORS.labels(operation="GetObject").inc()
     try:
         if response.status == 404:
             raise FileNotFoundError(name)
