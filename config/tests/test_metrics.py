@@ -55,6 +55,7 @@ def test_the_task_queue_depth_counts_the_messages_waiting(
     folders = {
         "data_folder_in": str(tmp_path),
         "data_folder_out": str(tmp_path),
+        "control_folder": str(tmp_path / "control"),
         "store_processed": False,
     }
     settings.CELERY_BROKER_URL = "filesystem://"
