@@ -25,7 +25,7 @@ WORKDIR /app
 COPY --chown=proofsheet:proofsheet . /app
 # collectstatic needs settings to load, not real secrets or services.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
- && mkdir -p /app/var && chown proofsheet:proofsheet /app/var
+ && mkdir -p /app/var/metrics && chown -R proofsheet:proofsheet /app/var
 USER proofsheet
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \

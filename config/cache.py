@@ -14,7 +14,8 @@ What that means for each user of the cache while Redis is down:
 A dead Redis must cost milliseconds: connecting and reading give up after a short
 timeout, and after a failure this process does not try again for
 `RETRY_SECONDS`, answering from "nothing cached" at once. One warning is logged
-when an outage starts and one line when the cache answers again.
+when an outage starts and one line when the cache answers again; every failed
+operation counts in `proofsheet_cache_errors_total` (config/metrics.py).
 """
 
 import functools
@@ -26,6 +27,8 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from config.metrics import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +89,7 @@ def _fail_soft(fallback):
             try:
                 result = method(self, *args, **kwargs)
             except UNREACHABLE as error:
+                CACHE_ERRORS.labels(operation=method.__name__).inc()
                 outages.failed(self._server_name, error)
                 return fallback(*args, **kwargs)
             outages.answered(self._server_name)

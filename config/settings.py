@@ -6,6 +6,8 @@ the variables documented in `.env.example` (PostgreSQL, Redis, S3-compatible sto
 SMTP) and gets the same code on real engines.
 """
 
+import os
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request count and latency by route name, for /metrics (config/metrics.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header, with the request's nonce (config/csp.py).
     "config.csp.ContentSecurityPolicyMiddleware",
@@ -74,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, so it sees the lockout flag that the login attempt set.
     "axes.middleware.AxesMiddleware",
 ]
@@ -140,7 +145,8 @@ USE_S3 = bool(AWS_STORAGE_BUCKET_NAME)
 
 if USE_S3:
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages' S3Storage, counting the bucket's failures for /metrics.
+        "BACKEND": "galleries.filestore.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
@@ -265,7 +271,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 )
 # The directive only allows submitting the domain to the browsers' preload list.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -413,6 +419,24 @@ DRF_STANDARDIZED_ERRORS = {
     # With simplejwt's code for a bad token.
     "ERROR_SCHEMAS": {401: "config.api_errors.ErrorResponse401Serializer"},
 }
+
+# --- Metrics ------------------------------------------------------------------------
+
+# /metrics (config/metrics.py) answers 404 unless this is set, and then only to
+# `Authorization: Bearer <METRICS_TOKEN>`.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Where every process of a machine keeps its values (prometheus-client's multiprocess
+# mode), a folder per host name: /metrics on the machine reports them all. Without it
+# each process reports only its own. Emptied when the machine's stack starts.
+METRICS_DIR = env.str("METRICS_DIR", default="")
+if METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(
+        Path(METRICS_DIR) / socket.gethostname()
+    )
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+# Request latency buckets (django-prometheus), in seconds.
+PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 # --- Internationalisation -----------------------------------------------------------
 

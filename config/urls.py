@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import health, views
+from config import health, metrics, views
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]
 
 # Under /api/ the API's JSON error bodies, elsewhere the styled pages.

@@ -14,6 +14,30 @@ import urllib3
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.storage import default_storage
+from storages.backends import s3 as s3_storages
+
+from config import metrics
+
+
+class S3Storage(s3_storages.S3Storage):
+    """django-storages' S3 storage, counting the bucket's failures for /metrics: a
+    request with no answer (connection, timeout) or a 5xx answer, by operation."""
+
+    def _create_session(self):
+        session = super()._create_session()
+        session.events.register("after-call.s3", _count_s3_answer)
+        session.events.register("after-call-error.s3", _count_s3_failure)
+        return session
+
+
+def _count_s3_answer(http_response, model, **kwargs):
+    if http_response.status_code >= 500:
+        metrics.STORAGE_ERRORS.labels(operation=model.name).inc()
+
+
+def _count_s3_failure(event_name, **kwargs):
+    # "after-call-error.s3.PutObject": the operation is the event's last part.
+    metrics.STORAGE_ERRORS.labels(operation=event_name.rpartition(".")[2]).inc()
 
 
 def photo_dir(photo) -> str:
@@ -76,7 +100,15 @@ def _s3_get(name: str, headers: dict | None = None):
         Params={"Bucket": default_storage.bucket_name, "Key": name},
         ExpiresIn=600,
     )
-    response = _s3_reader.request("GET", url, headers=headers, preload_content=False)
+    try:
+        response = _s3_reader.request(
+            "GET", url, headers=headers, preload_content=False
+        )
+    except urllib3.exceptions.HTTPError:
+        metrics.STORAGE_ERRORS.labels(operation="GetObject").inc()
+        raise
+    if response.status >= 500:
+        metrics.STORAGE_ERRORS.labels(operation="GetObject").inc()
     try:
         if response.status == 404:
             raise FileNotFoundError(name)

@@ -148,6 +148,20 @@ class PhotoQuerySet(models.QuerySet):
             Q(lease_until__isnull=True) | Q(lease_until__lt=now)
         )
 
+    def pipeline_counts(self, now: datetime.datetime) -> dict[str, int]:
+        """How many photos are waiting to be processed (queued or being worked on),
+        stranded (processing past their lease: see `stuck`) and failed, in one
+        aggregate query on the (status, lease_until) index."""
+        lapsed = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+        processing = Q(status=Photo.Status.PROCESSING)
+        return self.filter(
+            status__in=[Photo.Status.PROCESSING, Photo.Status.FAILED]
+        ).aggregate(
+            waiting=Count("pk", filter=processing & ~lapsed),
+            stranded=Count("pk", filter=processing & lapsed),
+            failed=Count("pk", filter=Q(status=Photo.Status.FAILED)),
+        )
+
     def abandoned_uploads(self, now: datetime.datetime) -> "PhotoQuerySet":
         """Uploads started longer ago than UPLOAD_ABANDONED_AFTER_SECONDS and never
         confirmed: the browser went away, or the storage failed under it."""

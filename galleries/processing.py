@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.metrics import RENDITION_SECONDS
 from galleries import imaging
 from galleries.filestore import delete_files, photo_dir
 from galleries.models import Photo
@@ -214,7 +215,8 @@ def photo_process(
             return photo
         try:
             info = imaging.inspect(path, max_pixels=settings.PHOTO_MAX_PIXELS)
-            made = imaging.render(path, max_pixels=settings.PHOTO_MAX_PIXELS)
+            with RENDITION_SECONDS.time():
+                made = imaging.render(path, max_pixels=settings.PHOTO_MAX_PIXELS)
         except imaging.ImageRejected as rejected:
             photo_reject(photo=photo, message=rejected.message)
             return photo

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from config.metrics import ZIP_BYTES
 from galleries import filestore
 from galleries import services as gallery_services
 from galleries.models import Photo
@@ -227,7 +228,11 @@ class Archive:
     def chunks(self, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
         """Bytes [start, stop) of the archive, reading only the files they cover."""
         try:
-            yield from self.layout.chunks(_read, start, stop, step=filestore.CHUNK_SIZE)
+            for chunk in self.layout.chunks(
+                _read, start, stop, step=filestore.CHUNK_SIZE
+            ):
+                ZIP_BYTES.inc(len(chunk))
+                yield chunk
         except seekable_zip.MemberChanged as changed:
             logger.error("ZIP stopped: %s", changed)
             raise ArchiveBroken(str(changed)) from None

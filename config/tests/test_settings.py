@@ -69,7 +69,7 @@ def test_production_uses_s3_redis_and_hashed_static_files():
     result = _manage("shell", "--no-imports", "-c", code, **PRODUCTION_ENV)
 
     assert result.stdout.split() == [
-        "storages.backends.s3.S3Storage",
+        "galleries.filestore.S3Storage",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "config.cache.FailSoftRedisCache",
         "redis://cache.internal:6379/0",
