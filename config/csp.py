@@ -10,7 +10,9 @@ element still needs the nonce.
 With media on S3 the browser loads renditions from the bucket and sends uploads to it
 (presigned POST and multipart PUT); the policy allows that bucket, and only it, as
 botocore addresses it for the storage's own settings, so a production bucket (AWS, a
-custom domain, any S3-compatible endpoint) needs no hand-edited policy.
+custom domain, any S3-compatible endpoint) needs no hand-edited policy. With a CDN
+for renditions (the "cdn" storage, AWS_S3_CUSTOM_DOMAIN) its origin is added to
+`img-src` alone: the browser only ever loads pictures from it.
 """
 
 from __future__ import annotations
@@ -120,6 +122,17 @@ def media_sources(storage: dict | None = None) -> tuple[str, ...]:
     )
 
 
+def picture_sources(storages: dict | None = None) -> tuple[str, ...]:
+    """The CDN's origin the browser loads renditions from, if one serves them."""
+    storages = storages if storages is not None else settings.STORAGES
+    cdn = storages.get("cdn")
+    if not cdn:
+        return ()
+    options = cdn.get("OPTIONS", {})
+    protocol = options.get("url_protocol") or "https:"
+    return (f"{protocol}//{options['custom_domain'].strip('/')}",)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the media bucket added to the policy."""
 
@@ -127,10 +140,11 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         self, request, response, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        sources = media_sources()
-        if sources:
+        sources, pictures = media_sources(), picture_sources()
+        if sources or pictures:
             update = dict(parts.update or {})
             for directive in MEDIA_DIRECTIVES:
                 update[directive] = [*update.get(directive, ()), *sources]
+            update["img-src"] = [*update.get("img-src", ()), *pictures]
             parts.update = update
         return parts

@@ -153,7 +153,6 @@ if USE_S3:
             "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
             "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
             "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
             "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
             "signature_version": "s3v4",
             # Photos are private: every URL handed out is signed and short-lived.
@@ -173,6 +172,34 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+# Renditions from a CDN in front of the bucket (CloudFront): the pictures of a busy
+# gallery are then served by its edges, as CloudFront signed URLs (a canned policy,
+# signed with the key pair's private key by django-storages' signer). Only renditions:
+# originals and downloads stay presigned S3 URLs (galleries/signed_urls.py says why).
+# The "cdn" storage is only ever asked for URLs; files are saved through "default".
+AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
+if AWS_S3_CUSTOM_DOMAIN:
+    _key_id = env.str("AWS_CLOUDFRONT_KEY_ID", default="")
+    # A PEM in one line of the environment, its line breaks written as \n.
+    _key = env.str("AWS_CLOUDFRONT_KEY", default="", multiline=True)
+    if not USE_S3 or not (_key_id and _key):
+        raise ImproperlyConfigured(
+            "AWS_S3_CUSTOM_DOMAIN serves renditions from a CDN in front of the bucket "
+            "with CloudFront signed URLs: it needs AWS_STORAGE_BUCKET_NAME, "
+            "AWS_CLOUDFRONT_KEY_ID and AWS_CLOUDFRONT_KEY (photos are private, so "
+            "unsigned CDN URLs are refused; see docs/production.md)."
+        )
+    STORAGES["cdn"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_default_storage["OPTIONS"],
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN.strip("/"),
+            "url_protocol": "https:",
+            "cloudfront_key_id": _key_id,
+            "cloudfront_key": _key,
+        },
+    }
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Photos -------------------------------------------------------------------------

@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
@@ -114,3 +117,46 @@ def test_a_site_serving_every_interface_links_to_loopback_and_site_url_wins():
         _site_url(PORT="8013", SITE_URL="https://photos.example.com/")
         == "https://photos.example.com"
     )
+
+
+def _cdn_env() -> dict[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    ).decode()
+    return PRODUCTION_ENV | {
+        "AWS_S3_CUSTOM_DOMAIN": "d111111abcdef8.cloudfront.net",
+        "AWS_CLOUDFRONT_KEY_ID": "K2JCJMDEHXQW5F",
+        # A PEM on one line of an env file: its line breaks written as \n.
+        "AWS_CLOUDFRONT_KEY": pem.replace("\n", "\\n"),
+    }
+
+
+def test_a_cdn_for_renditions_is_set_from_the_environment_and_signs_with_its_key():
+    code = (
+        "from datetime import datetime, UTC;"
+        "from django.conf import settings as s;"
+        "from django.core.files.storage import storages;"
+        "print(s.STORAGES['cdn']['OPTIONS']['custom_domain']);"
+        "print(s.STORAGES['default']['OPTIONS'].get('custom_domain'));"
+        "print(storages['cdn'].cloudfront_signer.generate_presigned_url("
+        "'https://cdn/x', date_less_than=datetime(2030, 1, 1, tzinfo=UTC)))"
+    )
+    result = _manage("shell", "--no-imports", "-c", code, **_cdn_env())
+
+    domain, default_domain, url = result.stdout.split()
+    assert (domain, default_domain) == ("d111111abcdef8.cloudfront.net", "None")
+    assert url.startswith("https://cdn/x?Expires=1893456000&Signature=")
+    assert url.endswith("&Key-Pair-Id=K2JCJMDEHXQW5F")
+
+
+def test_a_cdn_domain_without_cloudfronts_key_pair_refuses_to_start():
+    env = _cdn_env()
+    del env["AWS_CLOUDFRONT_KEY"]
+
+    result = _manage("check", **env)
+
+    assert result.returncode != 0
+    assert "unsigned CDN URLs are refused" in result.stderr
