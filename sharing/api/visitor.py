@@ -177,7 +177,7 @@ class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPI
 
     def get_queryset(self):
         link = self.get_link()
-        photos = link.visible_photos()
+        photos = link.visible_photos().only(*s.VisitorPhotoSerializer.COLUMNS)
         query = s.PhotoFilterSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         set_id = query.validated_data.get("set")
