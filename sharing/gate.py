@@ -71,9 +71,11 @@ def open_link(request, token: str, *, unlocked: bool = True) -> ShareLink:
 
 def get_link(token: str) -> ShareLink:
     """The active, unexpired link with this token, or 404 / LinkExpired."""
+    # Every visitor's request starts here, so it costs two light queries: the link
+    # with its gallery and studio (the cover is the gallery page's own business), and
+    # the ids of the sets it shows (`ShareLink.visible_set_ids`), not set objects.
     link = (
-        ShareLink.objects.select_related("gallery__owner", "gallery__cover")
-        .prefetch_related("sets")
+        ShareLink.objects.select_related("gallery__owner")
         .filter(token=token, is_active=True)
         .first()
     )
@@ -81,6 +83,7 @@ def get_link(token: str) -> ShareLink:
         raise Http404
     if link.is_expired:
         raise LinkExpired(link)
+    link.load_visible_set_ids()
     return link
 
 

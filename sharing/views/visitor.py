@@ -227,11 +227,10 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
 
 def _cover(link: ShareLink, listing: Listing) -> Photo | None:
     """The gallery's cover if this link shows it, else the first photo it shows."""
-    cover = link.gallery.cover
-    visible_sets = {s.pk for s in listing.sets}
-    if cover and cover.is_ready and cover.photo_set_id in visible_sets:
-        return cover
-    return link.visible_photos().only(*TILE_FIELDS).first()
+    photos = link.visible_photos().only(*TILE_FIELDS)
+    cover_id = link.gallery.cover_id
+    cover = photos.filter(pk=cover_id).first() if cover_id else None
+    return cover or photos.first()
 
 
 def _is_landing(request: HttpRequest, link: ShareLink) -> bool:
