@@ -45,11 +45,6 @@ TILE_FIELDS = (
     "color",
     "renditions_size",
 )
-# What tells a rendered tile apart: a page's photos are read with these alone, and
-# the heavy rest (the renditions' JSON, the placeholder) only for tiles not yet kept.
-TILE_KEY_FIELDS = tuple(
-    field for field in TILE_FIELDS if field not in {"renditions", "placeholder"}
-)
 
 
 @dataclass
@@ -91,13 +86,65 @@ def _listing(request: HttpRequest, link: ShareLink) -> Listing:
     if start and start >= total:
         raise Http404
     size = PAGE_SIZE if start else FIRST_PAGE
+    shown = [current_set] if current_set else sets
     return Listing(
         sets=sets,
         current_set=current_set,
         total=total,
         start=start,
-        photos=list(photos.only(*TILE_KEY_FIELDS)[start : start + size]),
+        photos=_page_rows(link, photos, shown, start, size),
     )
+
+
+class TileRow(NamedTuple):
+    """What tells a rendered tile apart: a page's photos are read as these alone, not
+    as model instances, and the heavy rest of TILE_FIELDS (the renditions' JSON, the
+    placeholder) only for tiles not yet kept."""
+
+    id: uuid.UUID
+    gallery_id: uuid.UUID
+    photo_set_id: uuid.UUID
+    original_filename: str
+    width: int | None
+    height: int | None
+    color: str
+    renditions_size: int
+
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.id
+
+
+def _page_rows(link, photos, sets: list[GallerySet], start: int, size: int) -> list:
+    """Photos `start` to `start + size` of `photos` (the link's, in gallery order).
+
+    Gallery order is the sets' order, then each set's own. When no two of the sets
+    share a position (so the sets' order is the photos' order), the page is read set
+    by set, only from the sets it spans, each in its own order: no join to the sets
+    and no sorting of the whole gallery for the sake of one page. Otherwise in one
+    query, as `in_gallery_order` sorts them.
+    """
+    if len({photo_set.position for photo_set in sets}) < len(sets):
+        return [
+            TileRow(*row)
+            for row in photos.values_list(*TileRow._fields)[start : start + size]
+        ]
+    rows, skip = [], start
+    for photo_set in sets:
+        if len(rows) == size:
+            break
+        if skip >= photo_set.photo_count:
+            skip -= photo_set.photo_count
+            continue
+        of_set = (
+            Photo.objects.ready()
+            .filter(gallery_id=link.gallery_id, photo_set_id=photo_set.pk)
+            .order_by("position", "uploaded_at")
+            .values_list(*TileRow._fields)
+        )
+        rows += map(TileRow._make, of_set[skip : skip + size - len(rows)])
+        skip = 0
+    return rows
 
 
 def _chosen_set(request: HttpRequest, sets: list[GallerySet]) -> GallerySet | None:
@@ -204,9 +251,9 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
             pk__in=[photo.pk for _, photo in missing]
         ).values("pk", "renditions", "placeholder")
     }
-    for _, photo in missing:
-        photo.renditions = heavy[photo.pk]["renditions"]
-        photo.placeholder = heavy[photo.pk]["placeholder"]
+    for row in heavy.values():
+        del row["pk"]
+    missing = [(key, Photo(**row._asdict(), **heavy[row.pk])) for key, row in missing]
     warm_urls(photo for _, photo in missing)
     drawn = {}
     for key, photo in missing:
