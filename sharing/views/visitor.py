@@ -306,7 +306,6 @@ def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> di
     next_start, previous_start = listing.next_start, listing.previous_start
     return {
         "link": link,
-        "gallery": link.gallery,
         "listing": listing,
         "tiles": _tiles(link, listing, favourites),
         "favourites": favourites,
@@ -335,6 +334,7 @@ def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
     cover = _cover(link, listing)
     context.update(
         {
+            "gallery": link.gallery,
             "studio": link.gallery.owner.public_name,
             "cover": cover,
             "cover_picture": pictures.picture(cover, pictures.HERO) if cover else None,
@@ -349,7 +349,7 @@ def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
 
 @require_GET
 @gzip_page
-@visitor_view
+@visitor_view(with_gallery=False)
 def gallery_photos(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The next page of tiles as an HTML fragment, for the grid's infinite scroll."""
     listing = _listing(request, link)
