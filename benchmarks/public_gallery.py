@@ -1,7 +1,7 @@
 """How long the server takes to answer a visitor of a gallery with 1,000 photos.
 
     .venv/bin/python benchmarks/public_gallery.py [--photos 1000] [--runs 50]
-        [--database-url sqlite:///...]
+        [--seconds 5] [--database-url sqlite:///...]
 
 What it measures: the public gallery page (`sharing:gallery`, /s/<token>/: cover, sets,
 the first page of the grid), the next page of the grid as the page's script fetches it,
@@ -21,6 +21,18 @@ PostgreSQL of bin/services), with production settings (DEBUG off). Each page is 
 request: what the first visitor of the hour costs a freshly started worker (local
 storage signs a token per photo and caches it for the hour; on S3 every URL is
 presigned on each request, so S3 figures are always "cold").
+
+Throughput, requests per second per worker: the photo list API
+(/api/v1/share/<token>/photos/?page_size=100, JSON), the gallery page and its next
+page (the fragment the page's script fetches), each asked for back to back for
+--seconds by one client in this one process, after 20 requests to warm up: one
+worker answering one request at a time, through the whole middleware stack, with
+the throttle counting (the client's address changes every 20 requests, as a
+venue's guests would, so the throttle's rate is never reached). requests/s is the
+requests completed divided by the wall time they took, the test client's own cost
+included (it is the same before and after a change). On a machine other work
+shares, the wall clock wanders with the load; "req/CPU-s" divides by the CPU time
+this process spent instead (SQLite runs inside it), which wanders far less.
 """
 
 from __future__ import annotations
@@ -112,6 +124,30 @@ def measure(client, url: str, runs: int, label: str, before=None):
     return Figures(label, times, len(queries), len(html), len(wire)), html.decode()
 
 
+def throughput(
+    client, url: str, seconds: float, headers: dict
+) -> tuple[float, float, int]:
+    """Requests per second one worker answers `url` with, asked back to back, by the
+    wall clock and by this process's CPU time; and the bytes of the last answer."""
+    for number in range(20):
+        response = client.get(url, REMOTE_ADDR=f"10.9.0.{number}", **headers)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered HTTP {response.status_code}, not 200.")
+    done, started, cpu = 0, time.perf_counter(), time.process_time()
+    deadline = started + seconds
+    while True:
+        address = f"10.{done // 5120 % 256}.{done // 20 % 256}.1"
+        response = client.get(url, REMOTE_ADDR=address, **headers)
+        response.content  # noqa: B018 - a streamed body counts too
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered HTTP {response.status_code}, not 200.")
+        done += 1
+        now = time.perf_counter()
+        if now >= deadline:
+            cpu = time.process_time() - cpu
+            return done / (now - started), done / cpu, len(response.content)
+
+
 def next_page_url(html: str) -> str | None:
     """The grid's next page as the page's script fetches it (data-more), else as the
     page links to it (rel="next")."""
@@ -135,6 +171,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--photos", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=5,
+        help="how long each throughput figure is measured for (0: none)",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -196,6 +238,25 @@ def main() -> None:
         f"{'KiB HTML':>9} {'KiB gzip':>9}"
     )
     print("\n".join(row.row() for row in rows))
+
+    if not args.seconds:
+        return
+    api = reverse("api:share-photo-list", args=[TOKEN]) + "?page_size=100"
+    targets = [("photo list API (100)", api, {"HTTP_ACCEPT": "application/json"})]
+    targets.append(("gallery page", url, BROWSER_HEADERS))
+    if following:
+        targets.append(("next page (fragment)", following, BROWSER_HEADERS))
+    print(
+        f"\n  Requests per second per worker (one process, sequential, "
+        f"{args.seconds:g} s each)\n  {'':<22} {'req/s':>8} {'ms/req':>8} "
+        f"{'req/CPU-s':>10} {'KiB body':>9}"
+    )
+    for label, target, headers in targets:
+        rate, per_cpu, size = throughput(client, target, args.seconds, headers)
+        print(
+            f"  {label:<22} {rate:8.1f} {1000 / rate:8.2f} {per_cpu:10.1f} "
+            f"{size / 1024:9.0f}"
+        )
 
 
 if __name__ == "__main__":

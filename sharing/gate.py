@@ -60,27 +60,33 @@ class Locked(Exception):
         self.link = link
 
 
-def open_link(request, token: str, *, unlocked: bool = True) -> ShareLink:
+def open_link(
+    request, token: str, *, unlocked: bool = True, with_gallery: bool = True
+) -> ShareLink:
     """The link this request may look through, or 404 / `LinkExpired` / `Locked`.
-    With `unlocked=False`, a locked link too (for its password form)."""
-    link = get_link(token)
+    With `unlocked=False`, a locked link too (for its password form); with
+    `with_gallery=False`, without its gallery and studio (read if asked for)."""
+    link = get_link(token, with_gallery=with_gallery)
     if unlocked and not is_unlocked(request, link):
         raise Locked(link)
     return link
 
 
-def get_link(token: str) -> ShareLink:
+def get_link(token: str, *, with_gallery: bool = True) -> ShareLink:
     """The active, unexpired link with this token, or 404 / LinkExpired."""
-    link = (
-        ShareLink.objects.select_related("gallery__owner", "gallery__cover")
-        .prefetch_related("sets")
-        .filter(token=token, is_active=True)
-        .first()
-    )
+    # Every visitor's request starts here, so it costs two light queries: the link
+    # with its gallery and studio (the cover is the gallery page's own business; a
+    # list of photos needs neither), and the ids of the sets it shows
+    # (`ShareLink.load_visible_set_ids`), not set objects.
+    links = ShareLink.objects.filter(token=token, is_active=True)
+    if with_gallery:
+        links = links.select_related("gallery__owner")
+    link = links.first()
     if link is None:
         raise Http404
     if link.is_expired:
         raise LinkExpired(link)
+    link.load_visible_set_ids()
     return link
 
 

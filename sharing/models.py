@@ -95,8 +95,19 @@ class ShareLink(models.Model):
     def allows_original_downloads(self) -> bool:
         return self.downloads == self.Downloads.ORIGINAL
 
+    def load_visible_set_ids(self) -> None:
+        """Read the ids of the sets this link was given, once, for `visible_sets` and
+        `visible_photos` (what a visitor's request asks both for): one query of ids."""
+        self._loaded_set_ids = list(
+            self.sets.through.objects.filter(sharelink_id=self.pk).values_list(
+                "galleryset_id", flat=True
+            )
+        )
+
     def _chosen_set_ids(self) -> list:
-        # Read from the prefetched sets when the link was loaded with them.
+        # Read from what `load_visible_set_ids` or a prefetch of the sets loaded.
+        if hasattr(self, "_loaded_set_ids"):
+            return self._loaded_set_ids
         return [photo_set.pk for photo_set in self.sets.all()]
 
     def visible_sets(self) -> models.QuerySet[GallerySet]:

@@ -83,11 +83,15 @@ class ShareRateThrottle(ScopedRateThrottle):
         return gate.client_address(request)
 
 
-def visitor_link(request: Request, token: str, *, unlocked: bool = True) -> ShareLink:
+def visitor_link(
+    request: Request, token: str, *, unlocked: bool = True, with_gallery: bool = True
+) -> ShareLink:
     """The link a visitor may use (`sharing.gate.open_link`), or the API's 404 / 410 /
     401."""
     try:
-        return gate.open_link(request, token, unlocked=unlocked)
+        return gate.open_link(
+            request, token, unlocked=unlocked, with_gallery=with_gallery
+        )
     except gate.LinkExpired as expired:
         raise LinkExpired() from expired
     except gate.Locked as locked:

@@ -73,10 +73,16 @@ class VisitorAPIView(generics.GenericAPIView):
     throttle_classes = [ShareRateThrottle]
     throttle_scope = "share"
     pagination_class = None
+    # False where the answer shows nothing of the gallery itself (title, studio).
+    link_with_gallery = True
 
     def get_link(self) -> ShareLink:
         if not hasattr(self, "_link"):
-            self._link = visitor_link(self.request, self.kwargs["token"])
+            self._link = visitor_link(
+                self.request,
+                self.kwargs["token"],
+                with_gallery=self.link_with_gallery,
+            )
         return self._link
 
     def get_serializer_context(self) -> dict:
@@ -174,10 +180,11 @@ class UnlockView(VisitorAPIView):
 class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPIView):
     serializer_class = s.VisitorPhotoSerializer
     pagination_class = VisitorPhotoPagination
+    link_with_gallery = False
 
     def get_queryset(self):
         link = self.get_link()
-        photos = link.visible_photos()
+        photos = link.visible_photos().only(*s.VisitorPhotoSerializer.COLUMNS)
         query = s.PhotoFilterSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         set_id = query.validated_data.get("set")

@@ -1,15 +1,19 @@
 """The visitor API's photos: which ones, in what order, at what query cost."""
 
 import datetime
+import json
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from galleries.models import Photo
 from galleries.tests.conftest import RENDITION_KEYS
 from galleries.tests.factories import ReadyPhotoFactory
+from sharing.api.serializers.visitor import VisitorPhotoSerializer
 from sharing.tests.factories import ShareLinkFactory
 from sharing.tests.visitor_api import api_unlock, api_url
 
@@ -151,3 +155,30 @@ def test_an_app_sees_when_a_photo_was_shot_as_the_camera_read_it(
 
     taken = {p["id"]: p["taken_at"] for p in results}
     assert taken[str(photo.pk)] == "2024-06-01T14:03:00"
+
+
+@pytest.mark.parametrize("downloads", ["none", "web", "original"])
+def test_each_photo_reads_exactly_as_the_serializers_fields_describe_it(
+    app, gallery, ceremony, downloads
+):
+    # The list builds each photo directly, not field by field: what it answers must
+    # be what the documented fields give, for every kind of photo and link.
+    shot = gallery.photos.order_by("position").first()
+    shot.set_taken(
+        datetime.datetime(
+            2024, 6, 1, 14, 3, tzinfo=datetime.timezone(datetime.timedelta(hours=-7))
+        )
+    )
+    shot.width, shot.height = 4000, 2667
+    shot.save(update_fields=["taken_at", "taken_offset", "width", "height"])
+    link = ShareLinkFactory(gallery=gallery, downloads=downloads)
+    request = app.get(api_url("share-photo-list", link.token)).wsgi_request
+
+    body = app.get(api_url("share-photo-list", link.token)).json()
+
+    serializer = VisitorPhotoSerializer(context={"link": link, "request": request})
+    for photo in link.visible_photos():
+        fields = serializers.ModelSerializer.to_representation(serializer, photo)
+        answered = next(p for p in body["results"] if p["id"] == str(photo.pk))
+        assert answered == json.loads(json.dumps(fields))
+    assert {p["taken_at"] for p in body["results"]} >= {"2024-06-01T14:03:00-07:00"}

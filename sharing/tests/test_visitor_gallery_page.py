@@ -359,3 +359,34 @@ def test_an_empty_gallery_says_so(client, owner):
 def test_the_gallery_page_is_compressed_for_browsers_that_accept_it(client, link):
     response = client.get(gallery_url(link), HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("same_position", [False, True])
+def test_page_after_page_the_grid_shows_every_photo_once_in_gallery_order(
+    client, gallery, link, ceremony, reception, same_position
+):
+    # Pages that end in one set and go on in the next, read set by set, and sets
+    # that share a position (read in one sorted query): the same order either way.
+    ReadyPhotoFactory.create_batch(60, gallery=gallery, photo_set=reception)
+    ReadyPhotoFactory.create_batch(70, gallery=gallery, photo_set=ceremony)
+    if same_position:
+        reception.position = ceremony.position
+        reception.save()
+    expected = [str(pk) for pk in link.visible_photos().values_list("pk", flat=True)]
+
+    shown = re.findall(r'data-id="([^"]+)"', grid(client.get(gallery_url(link))))
+    while len(shown) < len(expected):
+        fragment = client.get(
+            reverse("sharing:gallery_photos", args=[link.token]) + f"?from={len(shown)}"
+        )
+        shown += re.findall(r'data-id="([^"]+)"', page(fragment))
+
+    assert shown == expected
+    assert [f"{number}" for number in range(1, len(expected) + 1)] == re.findall(
+        r'data-n="(\d+)"',
+        grid(client.get(gallery_url(link)))
+        + "".join(
+            page(client.get(reverse("sharing:gallery_photos", args=[link.token]) + q))
+            for q in ("?from=40", "?from=120")
+        ),
+    )

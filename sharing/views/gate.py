@@ -18,9 +18,13 @@ from sharing import gate
 from sharing.models import ShareLink
 
 
-def visitor_view(view: Callable) -> Callable:
-    """Call `view(request, link, ...)` only for a link this browser may look through."""
-    return _door(view, unlocked=True)
+def visitor_view(view: Callable | None = None, *, with_gallery: bool = True):
+    """Call `view(request, link, ...)` only for a link this browser may look through.
+    `@visitor_view(with_gallery=False)` for a view that shows nothing of the gallery
+    itself (its title, studio): the link is read without them."""
+    if view is None:
+        return lambda view: _door(view, unlocked=True, with_gallery=with_gallery)
+    return _door(view, unlocked=True, with_gallery=with_gallery)
 
 
 def gate_page(view: Callable) -> Callable:
@@ -29,11 +33,13 @@ def gate_page(view: Callable) -> Callable:
     return _door(view, unlocked=False)
 
 
-def _door(view: Callable, *, unlocked: bool) -> Callable:
+def _door(view: Callable, *, unlocked: bool, with_gallery: bool = True) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         try:
-            link = gate.open_link(request, token, unlocked=unlocked)
+            link = gate.open_link(
+                request, token, unlocked=unlocked, with_gallery=with_gallery
+            )
         except gate.LinkExpired as expired:
             return expired_response(request, expired.link)
         except gate.Locked as locked:

@@ -45,11 +45,6 @@ TILE_FIELDS = (
     "color",
     "renditions_size",
 )
-# What tells a rendered tile apart: a page's photos are read with these alone, and
-# the heavy rest (the renditions' JSON, the placeholder) only for tiles not yet kept.
-TILE_KEY_FIELDS = tuple(
-    field for field in TILE_FIELDS if field not in {"renditions", "placeholder"}
-)
 
 
 @dataclass
@@ -76,9 +71,8 @@ class Listing:
 
 def _listing(request: HttpRequest, link: ShareLink) -> Listing:
     photos = link.visible_photos()
-    counts = dict(
-        photos.order_by().values_list("photo_set").annotate(count=Count("pk"))
-    )
+    # Counted from an index alone (COUNT(*), not of a column).
+    counts = dict(photos.order_by().values_list("photo_set").annotate(count=Count("*")))
     # Sets without a photo to show are left out of the navigation.
     sets = [s for s in link.visible_sets() if counts.get(s.pk)]
     for photo_set in sets:
@@ -86,18 +80,74 @@ def _listing(request: HttpRequest, link: ShareLink) -> Listing:
     current_set = _chosen_set(request, sets)
     if current_set is not None:
         photos = photos.filter(photo_set=current_set)
-    total = current_set.photo_count if current_set else sum(counts.values())
+    total = (
+        current_set.photo_count
+        if current_set
+        else sum(photo_set.photo_count for photo_set in sets)
+    )
     start = _start(request)
     if start and start >= total:
         raise Http404
     size = PAGE_SIZE if start else FIRST_PAGE
+    shown = [current_set] if current_set else sets
     return Listing(
         sets=sets,
         current_set=current_set,
         total=total,
         start=start,
-        photos=list(photos.only(*TILE_KEY_FIELDS)[start : start + size]),
+        photos=_page_rows(link, photos, shown, start, size),
     )
+
+
+class TileRow(NamedTuple):
+    """What tells a rendered tile apart: a page's photos are read as these alone, not
+    as model instances, and the heavy rest of TILE_FIELDS (the renditions' JSON, the
+    placeholder) only for tiles not yet kept."""
+
+    id: uuid.UUID
+    gallery_id: uuid.UUID
+    photo_set_id: uuid.UUID
+    original_filename: str
+    width: int | None
+    height: int | None
+    color: str
+    renditions_size: int
+
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.id
+
+
+def _page_rows(link, photos, sets: list[GallerySet], start: int, size: int) -> list:
+    """Photos `start` to `start + size` of `photos` (the link's, in gallery order).
+
+    Gallery order is the sets' order, then each set's own. When no two of the sets
+    share a position (so the sets' order is the photos' order), the page is read set
+    by set, only from the sets it spans, each in its own order: no join to the sets
+    and no sorting of the whole gallery for the sake of one page. Otherwise in one
+    query, as `in_gallery_order` sorts them.
+    """
+    if len({photo_set.position for photo_set in sets}) < len(sets):
+        return [
+            TileRow(*row)
+            for row in photos.values_list(*TileRow._fields)[start : start + size]
+        ]
+    rows, skip = [], start
+    for photo_set in sets:
+        if len(rows) == size:
+            break
+        if skip >= photo_set.photo_count:
+            skip -= photo_set.photo_count
+            continue
+        of_set = (
+            Photo.objects.ready()
+            .filter(gallery_id=link.gallery_id, photo_set_id=photo_set.pk)
+            .order_by("position", "uploaded_at")
+            .values_list(*TileRow._fields)
+        )
+        rows += map(TileRow._make, of_set[skip : skip + size - len(rows)])
+        skip = 0
+    return rows
 
 
 def _chosen_set(request: HttpRequest, sets: list[GallerySet]) -> GallerySet | None:
@@ -204,9 +254,9 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
             pk__in=[photo.pk for _, photo in missing]
         ).values("pk", "renditions", "placeholder")
     }
-    for _, photo in missing:
-        photo.renditions = heavy[photo.pk]["renditions"]
-        photo.placeholder = heavy[photo.pk]["placeholder"]
+    for row in heavy.values():
+        del row["pk"]
+    missing = [(key, Photo(**row._asdict(), **heavy[row.pk])) for key, row in missing]
     warm_urls(photo for _, photo in missing)
     drawn = {}
     for key, photo in missing:
@@ -227,11 +277,10 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
 
 def _cover(link: ShareLink, listing: Listing) -> Photo | None:
     """The gallery's cover if this link shows it, else the first photo it shows."""
-    cover = link.gallery.cover
-    visible_sets = {s.pk for s in listing.sets}
-    if cover and cover.is_ready and cover.photo_set_id in visible_sets:
-        return cover
-    return link.visible_photos().only(*TILE_FIELDS).first()
+    photos = link.visible_photos().only(*TILE_FIELDS)
+    cover_id = link.gallery.cover_id
+    cover = photos.filter(pk=cover_id).first() if cover_id else None
+    return cover or photos.first()
 
 
 def _is_landing(request: HttpRequest, link: ShareLink) -> bool:
@@ -260,7 +309,6 @@ def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> di
     next_start, previous_start = listing.next_start, listing.previous_start
     return {
         "link": link,
-        "gallery": link.gallery,
         "listing": listing,
         "tiles": _tiles(link, listing, favourites),
         "favourites": favourites,
@@ -289,6 +337,7 @@ def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
     cover = _cover(link, listing)
     context.update(
         {
+            "gallery": link.gallery,
             "studio": link.gallery.owner.public_name,
             "cover": cover,
             "cover_picture": pictures.picture(cover, pictures.HERO) if cover else None,
@@ -303,7 +352,7 @@ def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
 
 @require_GET
 @gzip_page
-@visitor_view
+@visitor_view(with_gallery=False)
 def gallery_photos(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The next page of tiles as an HTML fragment, for the grid's infinite scroll."""
     listing = _listing(request, link)
