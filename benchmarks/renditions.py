@@ -21,8 +21,8 @@ q85 effort 4 and JPEG q85 with optimised Huffman tables for the grid sizes, JPEG
 for the preview, a 20 px WebP q50 placeholder, the average colour), upright, in sRGB,
 without metadata. The wheel's libvips has no HEVC decoder, so for HEIC its pipeline
 starts from pillow-heif's decoded pixels (the same decoder render() uses) and libvips
-does the rest. Peak memory is each worker's peak RSS (VmHWM, reset before each photo),
-so C allocations count; the interpreter with its imports is part of it.
+does the rest. Peak memory is each worker's peak RSS (VmHWM; fresh workers for each
+photo), so C allocations count; the interpreter with its imports is part of it.
 The target: a ratio of at most 1.0 and a peak under 150 MB.
 
 The format sweep needs the SSIMULACRA2 metric, a development-only extra:
@@ -302,18 +302,20 @@ def libvips_available() -> bool:
 
 
 def run_timing(paths: list[Path], runs: int, warmup: int, core: int) -> None:
-    ours = Worker("proofsheet", core)
-    theirs = Worker("libvips", core) if libvips_available() else None
-    if theirs is None:
+    vips = libvips_available()
+    if not vips:
         print("(pyvips not installed: pip install -r requirements/dev.txt)")
     summary = []
-    try:
-        for path in paths:
+    for path in paths:
+        # Fresh workers for each photo: a peak is that photo's alone.
+        ours = Worker("proofsheet", core)
+        theirs = Worker("libvips", core) if vips else None
+        try:
             summary.append(compare(path, ours, theirs, runs, warmup))
-    finally:
-        ours.close()
-        if theirs is not None:
-            theirs.close()
+        finally:
+            ours.close()
+            if theirs is not None:
+                theirs.close()
     print("\nsummary (median ms, one core; peak RSS of the worker)")
     for row in summary:
         print(
