@@ -15,7 +15,9 @@ import base64
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
+import pillow_heif
 import pyvips
 from PIL import Image
 
@@ -203,12 +205,22 @@ def render(
         raise ValueError("render() needs at least one RenditionSpec")
     largest = max(specs, key=lambda spec: spec.box)
     limit = max_pixels if max_pixels is not None else pillow_limit() or 2**63
-    with open_photo(path_or_file, limit) as (image, _fp, _size, fmt):
+    with open_photo(path_or_file, limit) as (image, fp, _size, fmt):
         width, height = image.size  # before draft() shrinks it
         target = _fit(image.size, largest.box)
         factor = _reduction(image.size, largest, draft=fmt == "jpeg")
         if fmt == "jpeg" and factor > 1:
             image.draft(image.mode, (width // factor, height // factor))
+        if fmt == "heif" and image.mode in _VIPS_MODES:
+            reduced = -(-max(image.size) // factor)  # as Image.reduce would
+            preview_size = _fit(image.size, min(largest.box, reduced))
+            try:
+                base = _heif_preview(fp, preview_size)
+            except DECODE_ERRORS as exc:
+                raise damaged(decode_error_detail(exc, fmt)) from exc
+            return _finish(
+                base, (width, height), 1, image.info.get("icc_profile"), specs
+            )
         try:
             image.load()
         except DECODE_ERRORS as exc:
@@ -225,7 +237,19 @@ def render(
                 base = _reduce_to(base, target)
         except DECODE_ERRORS as exc:
             raise damaged(decode_error_detail(exc, fmt)) from exc
+    return _finish(base, (width, height), orientation, icc_profile, specs)
 
+
+def _finish(
+    base: Image.Image,
+    photo_size: tuple[int, int],
+    orientation: int,
+    icc_profile: bytes | None,
+    specs: Sequence[RenditionSpec],
+) -> Renditions:
+    """From the preview-sized pixels as stored: colour, upright, smaller sizes, files."""
+    width, height = photo_size
+    largest = max(specs, key=lambda spec: spec.box)
     base = to_srgb(base, icc_profile)
     base = drop_opaque_alpha(base)
     base = upright(base, orientation)
@@ -284,6 +308,29 @@ def _reduction(size: tuple[int, int], spec: RenditionSpec, *, draft: bool) -> in
     if draft:
         factor = next((f for f in _DRAFT_FACTORS if f <= factor), 1)
     return max(1, factor)
+
+
+def _heif_preview(fp: BinaryIO, size: tuple[int, int]) -> Image.Image:
+    """A HEIC decoded by libheif (pillow-heif), reduced by libvips from its buffer.
+
+    Pillow's own load() would copy the 12 MP decode into a second, 4-byte-per-pixel
+    image (48 MB) only to reduce it: libvips reads libheif's buffer in place and
+    reduces with lanczos3. pillow-heif applies the HEIF rotation and mirroring.
+    """
+    fp.seek(0)
+    heif = pillow_heif.open_heif(fp, convert_hdr_to_8bit=True)
+    bands = _VIPS_MODES[heif.mode]
+    width, height = heif.size
+    pixels = pyvips.Image.new_from_memory(
+        heif.data, heif.stride // bands, height, bands, "uchar"
+    )
+    if heif.stride != width * bands:
+        pixels = pixels.crop(0, 0, width, height)
+    if (width, height) != size:
+        pixels = pixels.resize(
+            size[0] / width, vscale=size[1] / height, kernel="lanczos3"
+        )
+    return Image.frombytes(heif.mode, size, pixels.write_to_memory())
 
 
 def _reduce_to(image: Image.Image, size: tuple[int, int]) -> Image.Image:
