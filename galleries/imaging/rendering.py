@@ -28,7 +28,13 @@ from galleries.imaging.checks import (
     pillow_limit,
     quiet,
 )
-from galleries.imaging.colour import drop_opaque_alpha, flatten, normalise_mode, to_srgb
+from galleries.imaging.colour import (
+    drop_opaque_alpha,
+    flatten,
+    needs_conversion,
+    normalise_mode,
+    to_srgb,
+)
 from galleries.imaging.errors import (
     DECODE_ERRORS,
     damaged,
@@ -215,12 +221,12 @@ def render(
             reduced = -(-max(image.size) // factor)  # as Image.reduce would
             preview_size = _fit(image.size, min(largest.box, reduced))
             try:
-                base = _heif_preview(fp, preview_size)
+                base, icc_profile = _heif_preview(
+                    fp, preview_size, image.info.get("icc_profile")
+                )
             except DECODE_ERRORS as exc:
                 raise damaged(decode_error_detail(exc, fmt)) from exc
-            return _finish(
-                base, (width, height), 1, image.info.get("icc_profile"), specs
-            )
+            return _finish(base, (width, height), 1, icc_profile, specs)
         try:
             image.load()
         except DECODE_ERRORS as exc:
@@ -310,12 +316,17 @@ def _reduction(size: tuple[int, int], spec: RenditionSpec, *, draft: bool) -> in
     return max(1, factor)
 
 
-def _heif_preview(fp: BinaryIO, size: tuple[int, int]) -> Image.Image:
+def _heif_preview(
+    fp: BinaryIO, size: tuple[int, int], icc_profile: bytes | None
+) -> tuple[Image.Image, bytes | None]:
     """A HEIC decoded by libheif (pillow-heif), reduced by libvips from its buffer.
 
     Pillow's own load() would copy the 12 MP decode into a second, 4-byte-per-pixel
     image (48 MB) only to reduce it: libvips reads libheif's buffer in place and
     reduces with lanczos3. pillow-heif applies the HEIF rotation and mirroring.
+    A profile that needs converting (an iPhone's Display P3) is converted to sRGB
+    there too, by LittleCMS as in colour.to_srgb (perceptual; ~40 ms against ~55 ms
+    at 3 MP); the profile is returned when that is left to colour.to_srgb.
     """
     fp.seek(0)
     heif = pillow_heif.open_heif(fp, convert_hdr_to_8bit=True)
@@ -330,7 +341,17 @@ def _heif_preview(fp: BinaryIO, size: tuple[int, int]) -> Image.Image:
         pixels = pixels.resize(
             size[0] / width, vscale=size[1] / height, kernel="lanczos3"
         )
-    return Image.frombytes(heif.mode, size, pixels.write_to_memory())
+    if icc_profile and heif.mode == "RGB" and needs_conversion(icc_profile, "RGB"):
+        try:
+            pixels = pixels.copy(interpretation="srgb")
+            pixels.set_type(pyvips.GValue.blob_type, "icc-profile-data", icc_profile)
+            pixels = pixels.icc_transform(
+                "srgb", embedded=True, intent="perceptual", depth=8
+            )
+            icc_profile = None
+        except pyvips.Error:
+            pass  # colour.to_srgb has the last word on odd profiles
+    return Image.frombytes(heif.mode, size, pixels.write_to_memory()), icc_profile
 
 
 def _reduce_to(image: Image.Image, size: tuple[int, int]) -> Image.Image:
