@@ -269,9 +269,7 @@ def _finish(
     for box in sorted({spec.box for spec in specs} - {largest.box}, reverse=True):
         size = _fit((width, height), box)
         if size != previous.size and max(size) < max(previous.size):
-            previous = previous.resize(
-                size, _DERIVED_RESAMPLE, reducing_gap=_DERIVED_REDUCING_GAP
-            )
+            previous = _derive(previous, size)
         by_box[box] = previous
 
     items = tuple(
@@ -356,9 +354,21 @@ def _heif_preview(
 
 def _reduce_to(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     """The preview's one resampling pass, a reduction of less than 2x (see above)."""
-    bands = _VIPS_MODES.get(image.mode)
-    if bands is None:
+    if image.mode not in _VIPS_MODES:
         return _resize(image, size, _PREVIEW_RESAMPLE)
+    return _vips_resize(image, size)
+
+
+def _derive(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """A smaller size from the next larger one (2048 -> 800, 800 -> 400)."""
+    if image.mode not in _VIPS_MODES:
+        return image.resize(size, _DERIVED_RESAMPLE, reducing_gap=_DERIVED_REDUCING_GAP)
+    return _vips_resize(image, size)
+
+
+def _vips_resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """libvips' lanczos3 (its integer part box-shrunk first, as Pillow's gap does)."""
+    bands = _VIPS_MODES[image.mode]
     pixels = pyvips.Image.new_from_memory(
         image.tobytes(), image.width, image.height, bands, "uchar"
     )
