@@ -161,7 +161,8 @@ _ENCODERS: dict[str, tuple[dict[str, object], dict[str, object]]] = {
 #: above BICUBIC's; Pillow's cheaper BILINEAR and HAMMING visibly soften (-9 to -12
 #: SSIMULACRA2 on a sharp photo). Images with alpha stay with Pillow's BICUBIC, which
 #: premultiplies the alpha (rare: PNG, WebP). Smaller renditions are
-#: made from the next larger one with LANCZOS; a reducing gap of 1.2 lets Pillow
+#: made from the next larger one by libvips too (SSIMULACRA2 94 before encoding,
+#: against 84 for Pillow's LANCZOS below). With alpha, LANCZOS; a reducing gap of 1.2 lets Pillow
 #: box-halve 2048 -> 1024 before the final LANCZOS step to 800 (17 ms instead of
 #: 36 ms, SSIMULACRA2 95-97 before encoding).
 _PREVIEW_RESAMPLE = Image.Resampling.BICUBIC
@@ -198,7 +199,7 @@ def render(
     """Make every rendition of one photo from a single (reduced-scale) decode.
 
     Pipeline, cheapest order first: decode JPEGs at the smallest DCT scale that still
-    covers the largest box; resize once to the largest box; convert to sRGB and apply
+    covers the largest box (or its ``min_box``: then that is the rendition); resize once to the largest box; convert to sRGB and apply
     the EXIF orientation on that small image (not on 24 MP); then derive each smaller
     size from the next larger one. Nothing from the source's metadata is copied into
     the output files.
