@@ -1,15 +1,29 @@
-"""How fast, how big and how good the photo renditions are.
+"""How fast, how big and how good the photo renditions are, against libvips.
 
     python benchmarks/renditions.py [photo ...]
-        time inspect() and render()
+        render() against the same rendition set made by libvips, interleaved
     python benchmarks/renditions.py --compare-formats [photo ...]
         the encoder sweep behind docs/renditions.md
 
-Timing: with no photo given, a realistic 24-megapixel JPEG (6000x4000, ~8 MB at quality
-92, made from a real camera photo plus sensor-like grain so it compresses like one) is
-generated in a temporary directory. Each photo is measured in a fresh child process
-pinned to one core, so the peak RSS reported is that of the rendering alone: the
-budget is 300 ms and 300 MB for 24 MP on one core.
+Timing: with no photo given, three photos are measured: a 12-megapixel JPEG (4000x3000
+stored, EXIF orientation 6, made from samples/photos/camera/canon_hdr_NO.jpg), a
+24-megapixel JPEG (6000x4000, from iphone_hdr_NO.jpg), both upscaled from the real
+camera photo with sensor-like grain added so they compress like camera files (quality
+92), generated in a temporary directory, and the real 12-megapixel iPhone HEIC of
+samples/photos/heic (Display P3, orientation 6).
+
+Two worker processes, pinned to the same core, make the full rendition set of each
+photo: one with ``galleries.imaging.render``, one with an equivalent libvips pipeline
+(pyvips from the ``pyvips-binary`` wheel, requirements/dev.txt: one thread, operation
+cache off). They take turns, run by run, so both see the same machine. libvips makes
+exactly the sizes render() made (same boxes, same formats, same encoder settings: WebP
+q85 effort 4 and JPEG q85 with optimised Huffman tables for the grid sizes, JPEG q80
+for the preview, a 20 px WebP q50 placeholder, the average colour), upright, in sRGB,
+without metadata. The wheel's libvips has no HEVC decoder, so for HEIC its pipeline
+starts from pillow-heif's decoded pixels (the same decoder render() uses) and libvips
+does the rest. Peak memory is each worker's peak RSS (VmHWM; fresh workers for each
+photo), so C allocations count; the interpreter with its imports is part of it.
+The target: a ratio of at most 1.0 and a peak under 150 MB.
 
 The format sweep needs the SSIMULACRA2 metric, a development-only extra:
 ``pip install ssimulacra2`` (pulls numpy and scipy).
@@ -43,20 +57,48 @@ PHOTOS = REPO / "samples" / "photos"
 SAMPLE_SOURCE = PHOTOS / "camera" / "iphone_hdr_NO.jpg"
 
 
-def make_24mp_jpeg(directory: Path) -> Path:
-    """Upscale a real photo to 6000x4000 and add grain, as a camera file would have."""
-    with Image.open(SAMPLE_SOURCE) as source:
-        photo = ImageOps.exif_transpose(source).convert("RGB")
+def _camera_like(source: Path, size: tuple[int, int]) -> tuple[Image.Image, bytes]:
+    """A real photo's stored pixels, cropped to the size's shape, upscaled, with grain.
+
+    The pixels stay as stored (not turned upright) and the EXIF comes along, so the
+    orientation tag still describes them.
+    """
+    with Image.open(source) as opened:
+        photo = opened.convert("RGB")
+        exif = opened.info.get("exif", b"")
     width, height = photo.size
-    crop_height = width * 2 // 3  # 3:2 like a full-frame sensor
-    top = (height - crop_height) // 2
-    photo = photo.crop((0, top, width, top + crop_height))
-    photo = photo.resize((6000, 4000), Image.Resampling.BICUBIC)
-    grain = Image.effect_noise((6000, 4000), 6)  # centred on 128
+    crop_height = min(height, width * size[1] // size[0])
+    crop_width = crop_height * size[0] // size[1]
+    left, top = (width - crop_width) // 2, (height - crop_height) // 2
+    photo = photo.crop((left, top, left + crop_width, top + crop_height))
+    photo = photo.resize(size, Image.Resampling.BICUBIC)
+    grain = Image.effect_noise(size, 6)  # centred on 128
     photo = ImageChops.add(photo, Image.merge("RGB", (grain,) * 3), offset=-128)
+    return photo, exif
+
+
+def make_12mp_jpeg(directory: Path) -> Path:
+    """4000x3000 as stored, EXIF orientation 6 (shown 3000x4000), like a camera's."""
+    photo, exif = _camera_like(PHOTOS / "camera" / "canon_hdr_NO.jpg", (4000, 3000))
+    path = directory / "sample_12mp_orientation6.jpg"
+    photo.save(path, quality=92, exif=exif)
+    return path
+
+
+def make_24mp_jpeg(directory: Path) -> Path:
+    """6000x4000 (3:2 like a full-frame sensor), orientation 1."""
+    photo, _exif = _camera_like(SAMPLE_SOURCE, (6000, 4000))
     path = directory / "sample_24mp.jpg"
     photo.save(path, quality=92)
     return path
+
+
+def default_photos(directory: Path) -> list[Path]:
+    return [
+        make_12mp_jpeg(directory),
+        make_24mp_jpeg(directory),
+        PHOTOS / "heic" / "iphone_13_pro_max.HEIC",
+    ]
 
 
 def pin_to_one_core(core: int) -> None:
@@ -104,77 +146,239 @@ def peak_rss_mb() -> float:
 # ------------------------------------------------------------------------ timing
 
 
-def measure(path: Path, runs: int, warmup: int) -> dict[str, object]:
-    """Runs in the child process: nothing big has been allocated yet."""
-    baseline = current_rss_mb()
-    reset_peak_rss()
-    inspect_ms, render_ms = [], []
-    info = renditions = None
-    for index in range(warmup + runs):
-        started = time.perf_counter()
-        info = imaging.inspect(path, max_pixels=imaging.DEFAULT_MAX_PIXELS)
-        inspected = time.perf_counter()
+class ProofsheetEngine:
+    name = "proofsheet"
+
+    def render(self, path: Path, plan: dict | None) -> dict:
         renditions = imaging.render(path)
-        rendered = time.perf_counter()
-        if index >= warmup:
-            inspect_ms.append((inspected - started) * 1000)
-            render_ms.append((rendered - inspected) * 1000)
-    assert info is not None
-    assert renditions is not None
+        return {
+            "files": [
+                (r.name, r.format, r.width, r.height, len(r.data))
+                for r in renditions.items
+            ],
+            "placeholder_chars": len(renditions.placeholder),
+            "colour": renditions.color,
+        }
+
+
+class LibvipsEngine:
+    """The same rendition set made by libvips, the way an application would call it.
+
+    ``plan`` is what render() made for this photo: libvips makes the same boxes. The
+    preview comes from ``thumbnail`` (shrink-on-load, then a lanczos3 reduction,
+    upright), is turned to sRGB from its embedded profile and kept in memory; each
+    smaller size is reduced from the next larger one, as render() does.
+    """
+
+    name = "libvips"
+
+    def __init__(self) -> None:
+        import pyvips
+
+        pyvips.cache_set_max(0)  # a benchmark must not be served from the cache
+        pyvips.concurrency_set(1)
+        self.vips = pyvips
+
+    def _preview(self, path: Path, box: int):
+        vips = self.vips
+        if path.suffix.lower() in (".heic", ".heif"):
+            # The wheel's libheif has no HEVC decoder: decode with pillow-heif.
+            import pillow_heif
+
+            heif = pillow_heif.open_heif(str(path), convert_hdr_to_8bit=True)
+            width, height = heif.size
+            bands = len(heif.mode)
+            image = vips.Image.new_from_memory(
+                heif.data, heif.stride // bands, height, bands, "uchar"
+            )
+            if heif.stride != width * bands:
+                image = image.crop(0, 0, width, height)
+            image = image.copy(interpretation="srgb")
+            icc = heif.info.get("icc_profile")
+            if icc:
+                image.set_type(vips.GValue.blob_type, "icc-profile-data", bytes(icc))
+            image = image.thumbnail_image(box, height=box, size="down")
+        else:
+            image = vips.Image.thumbnail(str(path), box, height=box, size="down")
+        if image.get_typeof("icc-profile-data"):
+            image = image.icc_transform("srgb", embedded=True, intent="perceptual")
+        return image.copy_memory()
+
+    def render(self, path: Path, plan: dict | None) -> dict:
+        assert plan is not None
+        boxes = sorted({box for box, _name, _fmt in plan["specs"]}, reverse=True)
+        by_box = {}
+        previous = self._preview(path, boxes[0])
+        by_box[boxes[0]] = previous
+        for box in boxes[1:]:
+            scale = box / max(previous.width, previous.height)
+            if scale < 1:
+                previous = previous.resize(scale, kernel="lanczos3").copy_memory()
+            by_box[box] = previous
+        files = []
+        for box, name, fmt in plan["specs"]:
+            image = by_box[box]
+            if fmt == "webp":
+                data = image.webpsave_buffer(Q=85, effort=4, keep="none")
+            elif image.width * image.height <= 1_000_000:
+                data = image.jpegsave_buffer(Q=85, optimize_coding=True, keep="none")
+            else:
+                data = image.jpegsave_buffer(Q=80, keep="none")
+            files.append((name, fmt, image.width, image.height, len(data)))
+        smallest = by_box[boxes[-1]]
+        tiny = smallest.resize(20 / max(smallest.width, smallest.height))
+        placeholder = tiny.webpsave_buffer(Q=50, effort=6, keep="none")
+        stats = smallest.stats()  # one row per band, then all: column 4 is the mean
+        red, green, blue = (round(stats(4, band)[0]) for band in (1, 2, 3))
+        return {
+            "files": files,
+            "placeholder_chars": len(placeholder) * 4 // 3 + 23,
+            "colour": f"#{red:02x}{green:02x}{blue:02x}",
+        }
+
+
+def plan_of(result: dict) -> dict:
+    """What libvips must make: render()'s boxes (long side), names and formats."""
     return {
-        "file": str(path),
-        "megabytes": path.stat().st_size / 1e6,
-        "pixels": f"{info.width}x{info.height}",
-        "inspect_ms": statistics.median(inspect_ms),
-        "render_median_ms": statistics.median(render_ms),
-        "render_p95_ms": percentile(render_ms, 0.95),
-        "render_min_ms": min(render_ms),
-        "peak_rss_mb": peak_rss_mb(),
-        "rss_growth_mb": peak_rss_mb() - baseline,
-        "renditions": [
-            (r.name, r.format, r.width, r.height, len(r.data)) for r in renditions.items
-        ],
-        "placeholder_chars": len(renditions.placeholder),
-        "colour": renditions.color,
+        "specs": [
+            (max(width, height), name, fmt)
+            for name, fmt, width, height, _bytes in result["files"]
+        ]
     }
 
 
-def report(result: dict[str, object]) -> None:
-    print(f"\n{result['file']}  ({result['pixels']}, {result['megabytes']:.1f} MB)")
-    print(f"  inspect()  median {result['inspect_ms']:7.1f} ms")
-    print(
-        f"  render()   median {result['render_median_ms']:7.1f} ms   "
-        f"p95 {result['render_p95_ms']:.1f} ms   min {result['render_min_ms']:.1f} ms"
-    )
-    print(
-        f"  memory     peak RSS {result['peak_rss_mb']:.0f} MB "
-        f"(+{result['rss_growth_mb']:.0f} MB over the interpreter with imports)"
-    )
-    for name, fmt, width, height, size in result["renditions"]:  # type: ignore[union-attr]
-        print(f"  {name:8} {fmt:5} {width:>4}x{height:<4} {size / 1024:8.1f} KB")
-    print(
-        f"  placeholder {result['placeholder_chars']} characters, "
-        f"colour {result['colour']}"
-    )
+def serve(engine_name: str, core: int) -> None:
+    """A worker: one JSON command per line on stdin, one JSON answer per line."""
+    pin_to_one_core(core)
+    engine = LibvipsEngine() if engine_name == "libvips" else ProofsheetEngine()
+    baseline = current_rss_mb()
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command["op"] == "reset":
+            reset_peak_rss()
+            answer: dict = {"baseline_mb": baseline}
+        elif command["op"] == "peak":
+            answer = {"peak_mb": peak_rss_mb(), "baseline_mb": baseline}
+        else:
+            started = time.perf_counter()
+            answer = engine.render(Path(command["path"]), command.get("plan"))
+            answer["ms"] = (time.perf_counter() - started) * 1000
+        print(json.dumps(answer), flush=True)
+
+
+class Worker:
+    def __init__(self, engine: str, core: int) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, f"--worker={engine}", f"--core={core}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def ask(self, **command: object) -> dict:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            sys.exit("a benchmark worker died")
+        return json.loads(line)
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def libvips_available() -> bool:
+    try:
+        import pyvips
+
+        pyvips.version(0)
+    except (ImportError, OSError):
+        return False
+    return True
 
 
 def run_timing(paths: list[Path], runs: int, warmup: int, core: int) -> None:
+    vips = libvips_available()
+    if not vips:
+        print("(pyvips not installed: pip install -r requirements/dev.txt)")
+    summary = []
     for path in paths:
-        child = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                str(path),
-                f"--runs={runs}",
-                f"--warmup={warmup}",
-                f"--core={core}",
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
+        # Fresh workers for each photo: a peak is that photo's alone.
+        ours = Worker("proofsheet", core)
+        theirs = Worker("libvips", core) if vips else None
+        try:
+            summary.append(compare(path, ours, theirs, runs, warmup))
+        finally:
+            ours.close()
+            if theirs is not None:
+                theirs.close()
+    print("\nsummary (median ms, one core; peak RSS of the worker)")
+    for row in summary:
+        print(
+            "  {name:32} proofsheet {ours:6.1f} ms {ours_mb:4.0f} MB   "
+            "libvips {theirs} ms {theirs_mb} MB   ratio {ratio}".format(**row)
         )
-        report(json.loads(child.stdout))
+
+
+def compare(
+    path: Path, ours: Worker, theirs: Worker | None, runs: int, warmup: int
+) -> dict:
+    with Image.open(path) as opened:
+        pixels = f"{opened.width}x{opened.height}"
+    print(f"\n{path.name}  ({pixels} stored, {path.stat().st_size / 1e6:.1f} MB)")
+    workers = [ours] if theirs is None else [ours, theirs]
+    for worker in workers:
+        worker.ask(op="reset")
+    plan = None
+    times: dict[Worker, list[float]] = {worker: [] for worker in workers}
+    results: dict[Worker, dict] = {}
+    for index in range(warmup + runs):
+        for worker in workers if index % 2 == 0 else reversed(workers):
+            result = worker.ask(op="render", path=str(path), plan=plan)
+            if worker is ours and plan is None:
+                plan = plan_of(result)
+            results[worker] = result
+            if index >= warmup:
+                times[worker].append(result["ms"])
+    peaks = {worker: worker.ask(op="peak") for worker in workers}
+    for worker, label in zip(workers, ("proofsheet", "libvips"), strict=False):
+        result, peak = results[worker], peaks[worker]
+        print(
+            f"  {label:10}  median {statistics.median(times[worker]):6.1f} ms   "
+            f"p95 {percentile(times[worker], 0.95):6.1f}   "
+            f"min {min(times[worker]):6.1f}   peak RSS {peak['peak_mb']:.0f} MB "
+            f"(+{peak['peak_mb'] - peak['baseline_mb']:.0f} over the idle worker)"
+        )
+        print(
+            "              "
+            + "  ".join(
+                f"{name}.{fmt} {width}x{height} {size / 1024:.0f}K"
+                for name, fmt, width, height, size in result["files"]
+            )
+            + f"  placeholder {result['placeholder_chars']} chars {result['colour']}"
+        )
+    ours_ms = statistics.median(times[ours])
+    row = {
+        "name": f"{path.name} ({pixels})",
+        "ours": ours_ms,
+        "ours_mb": peaks[ours]["peak_mb"],
+        "theirs": "   -  ",
+        "theirs_mb": "  -",
+        "ratio": "-",
+    }
+    if theirs is not None:
+        theirs_ms = statistics.median(times[theirs])
+        row |= {
+            "theirs": f"{theirs_ms:6.1f}",
+            "theirs_mb": f"{peaks[theirs]['peak_mb']:3.0f}",
+            "ratio": f"{ours_ms / theirs_ms:.2f}x",
+        }
+        print(f"  ratio       {ours_ms / theirs_ms:.2f}x libvips's time")
+    return row
 
 
 # ---------------------------------------------------------------- format sweep
@@ -325,12 +529,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--core", type=int, default=0, help="CPU to pin to")
     parser.add_argument("--compare-formats", action="store_true")
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    if args.child:
-        pin_to_one_core(args.core)
-        print(json.dumps(measure(args.child, args.runs, args.warmup)))
+    if args.worker:
+        serve(args.worker, args.core)
         return
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -341,10 +544,11 @@ def main() -> None:
             ]
             run_sweep(photos, args.core)
         else:
-            photos = args.photos or [make_24mp_jpeg(Path(scratch))]
+            photos = args.photos or default_photos(Path(scratch))
             print(
                 f"Pillow {Image.__version__}, one core (#{args.core}), "
-                f"{args.warmup} warm-up + {args.runs} measured runs per photo"
+                f"{args.warmup} warm-up + {args.runs} measured runs per photo, "
+                "the two engines alternating"
             )
             run_timing(photos, args.runs, args.warmup, args.core)
 

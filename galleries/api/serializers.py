@@ -84,7 +84,8 @@ class PhotoSerializer(serializers.ModelSerializer):
     urls = serializers.SerializerMethodField(
         help_text="Signed, short-lived URLs of the renditions, keyed size.format: "
         '"grid.avif", "grid.jpeg", "grid_2x.avif", "preview.jpeg"... (grid fits '
-        "400 px, grid_2x 800 px, preview 2048 px). Empty until the photo is ready."
+        "400 px, grid_2x 800 px, preview 2048 px, or 1920-2048 px when that is the photo"
+        " halved or quartered exactly). Empty until the photo is ready."
     )
 
     class Meta:

@@ -75,6 +75,11 @@ def to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
 _PROFILE_SPACES = {"RGB": "RGB ", "L": "GRAY", "CMYK": "CMYK"}
 
 
+def needs_conversion(icc_profile: bytes, mode: str) -> bool:
+    """A readable profile of these pixels' space that is not sRGB already."""
+    return _transform_for(icc_profile, mode) is not None
+
+
 @lru_cache(maxsize=32)
 def _transform_for(icc_profile: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
     """The transform to sRGB, built once per profile; None when none is needed."""

@@ -15,7 +15,10 @@ import base64
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
+import pillow_heif
+import pyvips
 from PIL import Image
 
 from galleries.imaging.checks import (
@@ -25,7 +28,13 @@ from galleries.imaging.checks import (
     pillow_limit,
     quiet,
 )
-from galleries.imaging.colour import drop_opaque_alpha, flatten, normalise_mode, to_srgb
+from galleries.imaging.colour import (
+    drop_opaque_alpha,
+    flatten,
+    needs_conversion,
+    normalise_mode,
+    to_srgb,
+)
 from galleries.imaging.errors import (
     DECODE_ERRORS,
     damaged,
@@ -40,11 +49,18 @@ class RenditionSpec:
 
     ``formats`` are encoded in order; the first is the one browsers should prefer
     (list it first in ``<picture>``/``srcset``), later ones are fallbacks.
+
+    ``min_box``, for the largest spec only: the rendition may come out as small as
+    this when that makes it straight from a reduced-scale decode (JPEG DCT scaling by
+    1/2, 1/4, 1/8) or an integer box reduction, with no resampling pass over the
+    full-size pixels: a 4000x3000 photo gets a 2000 px preview decoded at half
+    scale instead of a full decode resized to 2048 px. None: exactly ``box``.
     """
 
     name: str
     box: int
     formats: tuple[str, ...] = ("webp", "jpeg")
+    min_box: int | None = None
 
 
 #: Grid thumbnail, its 2x for dense screens, lightbox preview. The grid gets WebP
@@ -54,7 +70,7 @@ class RenditionSpec:
 DEFAULT_SPECS: tuple[RenditionSpec, ...] = (
     RenditionSpec("grid", 400, ("webp", "jpeg")),
     RenditionSpec("grid_2x", 800, ("webp", "jpeg")),
-    RenditionSpec("preview", 2048, ("jpeg",)),
+    RenditionSpec("preview", 2048, ("jpeg",), min_box=1920),
 )
 
 
@@ -136,19 +152,30 @@ _ENCODERS: dict[str, tuple[dict[str, object], dict[str, object]]] = {
 }
 
 #: Resampling. Large reductions happen in the JPEG decoder (draft mode: DCT scaling
-#: by 1/2, 1/4, 1/8), so the resize to the preview is a reduction of less than 2x.
-#: There LANCZOS beats BICUBIC by ~1.5 SSIMULACRA2 on sharp photos but costs 107 ms
-#: against 80 ms at 24 MP, and only BICUBIC leaves room for the AVIF grid in the
-#: budget; BILINEAR (48 ms) visibly softens (-8 SSIMULACRA2). Smaller renditions are
-#: made from the next larger one with LANCZOS; a reducing gap of 1.2 lets Pillow
+#: by 1/2, 1/4, 1/8) or, for formats without one, as an integer box reduction
+#: (Image.reduce), so the resize to the preview is a reduction of less than 2x, and
+#: none at all when the reduced image is within the preview's ``min_box`` (1920 px)
+#: and ``box`` (2048 px): 12 MP phones and cameras (4000 or 4032 px, halved).
+#: That last step (3000 -> 2048 px for 24 MP) is libvips' lanczos3 (pyvips): 28 ms
+#: where Pillow's BICUBIC takes ~100 ms and its LANCZOS more, at a quality a little
+#: above BICUBIC's; Pillow's cheaper BILINEAR and HAMMING visibly soften (-9 to -12
+#: SSIMULACRA2 on a sharp photo). Images with alpha stay with Pillow's BICUBIC, which
+#: premultiplies the alpha (rare: PNG, WebP). Smaller renditions are
+#: made from the next larger one by libvips too (SSIMULACRA2 94 before encoding,
+#: against 84 for Pillow's LANCZOS below). With alpha, LANCZOS; a reducing gap of 1.2 lets Pillow
 #: box-halve 2048 -> 1024 before the final LANCZOS step to 800 (17 ms instead of
 #: 36 ms, SSIMULACRA2 95-97 before encoding).
 _PREVIEW_RESAMPLE = Image.Resampling.BICUBIC
+_VIPS_MODES = {"L": 1, "RGB": 3, "CMYK": 4}
+# Renditions are made one per process (the worker pool is the parallelism), and
+# every image handed to libvips is new: no threads of its own, no operation cache
+# (it would keep the decoded pixels alive).
+pyvips.concurrency_set(1)
+pyvips.cache_set_max(0)
 _DERIVED_RESAMPLE = Image.Resampling.LANCZOS
 _DERIVED_REDUCING_GAP = 1.2
-#: Formats without draft mode (PNG, TIFF, WebP, HEIC) decode at full size: let Pillow
-#: box-reduce by an integer factor first, then resample the last 3x or less.
-_REDUCING_GAP = 3.0
+#: JPEG's DCT scaling factors, as Pillow's draft() offers them.
+_DRAFT_FACTORS = (8, 4, 2)
 
 #: Placeholder: 20 px WebP at q50, ~150-250 bytes as a data URI (worst of the sample
 #: photos 287 characters; 24 px would reach 399). The page shows it blurred by CSS,
@@ -172,7 +199,7 @@ def render(
     """Make every rendition of one photo from a single (reduced-scale) decode.
 
     Pipeline, cheapest order first: decode JPEGs at the smallest DCT scale that still
-    covers the largest box; resize once to the largest box; convert to sRGB and apply
+    covers the largest box (or its ``min_box``: then that is the rendition); resize once to the largest box; convert to sRGB and apply
     the EXIF orientation on that small image (not on 24 MP); then derive each smaller
     size from the next larger one. Nothing from the source's metadata is copied into
     the output files.
@@ -183,13 +210,24 @@ def render(
     """
     if not specs:
         raise ValueError("render() needs at least one RenditionSpec")
-    largest = max(spec.box for spec in specs)
+    largest = max(specs, key=lambda spec: spec.box)
     limit = max_pixels if max_pixels is not None else pillow_limit() or 2**63
-    with open_photo(path_or_file, limit) as (image, _fp, _size, fmt):
+    with open_photo(path_or_file, limit) as (image, fp, _size, fmt):
         width, height = image.size  # before draft() shrinks it
-        target = _fit(image.size, largest)
-        if fmt == "jpeg":
-            image.draft(image.mode, target)
+        target = _fit(image.size, largest.box)
+        factor = _reduction(image.size, largest, draft=fmt == "jpeg")
+        if fmt == "jpeg" and factor > 1:
+            image.draft(image.mode, (width // factor, height // factor))
+        if fmt == "heif" and image.mode in _VIPS_MODES:
+            reduced = -(-max(image.size) // factor)  # as Image.reduce would
+            preview_size = _fit(image.size, min(largest.box, reduced))
+            try:
+                base, icc_profile = _heif_preview(
+                    fp, preview_size, image.info.get("icc_profile")
+                )
+            except DECODE_ERRORS as exc:
+                raise damaged(decode_error_detail(exc, fmt)) from exc
+            return _finish(base, (width, height), 1, icc_profile, specs)
         try:
             image.load()
         except DECODE_ERRORS as exc:
@@ -200,10 +238,25 @@ def render(
         icc_profile = image.info.get("icc_profile")
         try:
             base = normalise_mode(image)
-            base = _resize(base, target, _PREVIEW_RESAMPLE, _REDUCING_GAP)
+            if fmt != "jpeg" and factor > 1:
+                base = base.reduce(factor)
+            if max(base.size) > largest.box:
+                base = _reduce_to(base, target)
         except DECODE_ERRORS as exc:
             raise damaged(decode_error_detail(exc, fmt)) from exc
+    return _finish(base, (width, height), orientation, icc_profile, specs)
 
+
+def _finish(
+    base: Image.Image,
+    photo_size: tuple[int, int],
+    orientation: int,
+    icc_profile: bytes | None,
+    specs: Sequence[RenditionSpec],
+) -> Renditions:
+    """From the preview-sized pixels as stored: colour, upright, smaller sizes, files."""
+    width, height = photo_size
+    largest = max(specs, key=lambda spec: spec.box)
     base = to_srgb(base, icc_profile)
     base = drop_opaque_alpha(base)
     base = upright(base, orientation)
@@ -211,14 +264,13 @@ def render(
         width, height = height, width
 
     # Derive smaller sizes from the next larger one: each step is a small reduction.
-    by_box: dict[int, Image.Image] = {}
+    # The largest is the base as reduced (it may be under its box: ``min_box``).
+    by_box: dict[int, Image.Image] = {largest.box: base}
     previous = base
-    for box in sorted({spec.box for spec in specs}, reverse=True):
+    for box in sorted({spec.box for spec in specs} - {largest.box}, reverse=True):
         size = _fit((width, height), box)
-        if size != previous.size:
-            previous = previous.resize(
-                size, _DERIVED_RESAMPLE, reducing_gap=_DERIVED_REDUCING_GAP
-            )
+        if size != previous.size and max(size) < max(previous.size):
+            previous = _derive(previous, size)
         by_box[box] = previous
 
     items = tuple(
@@ -246,6 +298,87 @@ def _fit(size: tuple[int, int], box: int) -> tuple[int, int]:
     width, height = size
     scale = min(box / width, box / height, 1.0)
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _reduction(size: tuple[int, int], spec: RenditionSpec, *, draft: bool) -> int:
+    """The largest integer reduction that keeps the long side at least ``min_box``.
+
+    With ``draft`` (JPEG) only the decoder's DCT factors count. Whatever is left
+    above ``box`` after it is resampled; a result within ``min_box`` is final.
+    """
+    longest = max(size)
+    if longest <= spec.box:
+        return 1
+    factor = longest // (spec.min_box or spec.box)
+    if draft:
+        factor = next((f for f in _DRAFT_FACTORS if f <= factor), 1)
+    return max(1, factor)
+
+
+def _heif_preview(
+    fp: BinaryIO, size: tuple[int, int], icc_profile: bytes | None
+) -> tuple[Image.Image, bytes | None]:
+    """A HEIC decoded by libheif (pillow-heif), reduced by libvips from its buffer.
+
+    Pillow's own load() would copy the 12 MP decode into a second, 4-byte-per-pixel
+    image (48 MB) only to reduce it: libvips reads libheif's buffer in place and
+    reduces with lanczos3. pillow-heif applies the HEIF rotation and mirroring.
+    A profile that needs converting (an iPhone's Display P3) is converted to sRGB
+    there too, by LittleCMS as in colour.to_srgb (perceptual; ~40 ms against ~55 ms
+    at 3 MP); the profile is returned when that is left to colour.to_srgb.
+    """
+    fp.seek(0)
+    heif = pillow_heif.open_heif(fp, convert_hdr_to_8bit=True)
+    bands = _VIPS_MODES[heif.mode]
+    width, height = heif.size
+    pixels = pyvips.Image.new_from_memory(
+        heif.data, heif.stride // bands, height, bands, "uchar"
+    )
+    if heif.stride != width * bands:
+        pixels = pixels.crop(0, 0, width, height)
+    if (width, height) != size:
+        pixels = pixels.resize(
+            size[0] / width, vscale=size[1] / height, kernel="lanczos3"
+        )
+    if icc_profile and heif.mode == "RGB" and needs_conversion(icc_profile, "RGB"):
+        try:
+            pixels = pixels.copy(interpretation="srgb")
+            pixels.set_type(pyvips.GValue.blob_type, "icc-profile-data", icc_profile)
+            pixels = pixels.icc_transform(
+                "srgb", embedded=True, intent="perceptual", depth=8
+            )
+            icc_profile = None
+        except pyvips.Error:
+            pass  # colour.to_srgb has the last word on odd profiles
+    return Image.frombytes(heif.mode, size, pixels.write_to_memory()), icc_profile
+
+
+def _reduce_to(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The preview's one resampling pass, a reduction of less than 2x (see above)."""
+    if image.mode not in _VIPS_MODES:
+        return _resize(image, size, _PREVIEW_RESAMPLE)
+    return _vips_resize(image, size)
+
+
+def _derive(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """A smaller size from the next larger one (2048 -> 800, 800 -> 400)."""
+    if image.mode not in _VIPS_MODES:
+        return image.resize(size, _DERIVED_RESAMPLE, reducing_gap=_DERIVED_REDUCING_GAP)
+    return _vips_resize(image, size)
+
+
+def _vips_resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """libvips' lanczos3 (its integer part box-shrunk first, as Pillow's gap does)."""
+    bands = _VIPS_MODES[image.mode]
+    pixels = pyvips.Image.new_from_memory(
+        image.tobytes(), image.width, image.height, bands, "uchar"
+    )
+    reduced = pixels.resize(
+        size[0] / image.width, vscale=size[1] / image.height, kernel="lanczos3"
+    )
+    return Image.frombytes(
+        image.mode, (reduced.width, reduced.height), reduced.write_to_memory()
+    )
 
 
 def _resize(

@@ -178,6 +178,45 @@ def test_every_rendition_fits_its_box_and_is_what_it_says(tmp_path):
         assert len(webp.data) < len(jpeg.data) * 0.9
 
 
+def test_a_12_megapixel_photo_gets_its_preview_at_half_size_not_resized_to_2048(
+    tmp_path,
+):
+    path = tmp_path / "12mp.jpg"
+    with Image.open(photo("camera/jolla.jpg")) as jolla:
+        full = jolla.resize((4000, 3000), Image.Resampling.LANCZOS)
+    full.save(path, quality=90)
+
+    renditions = render(path)
+
+    sizes = {(r.name, r.format): (r.width, r.height) for r in renditions.items}
+    assert sizes == {
+        ("grid", "webp"): (400, 300),
+        ("grid", "jpeg"): (400, 300),
+        ("grid_2x", "webp"): (800, 600),
+        ("grid_2x", "jpeg"): (800, 600),
+        ("preview", "jpeg"): (2000, 1500),
+    }
+    # The same picture as a careful reduction of the full photo, to the eye.
+    preview = decoded(renditions.get("preview", "jpeg")).convert("L")
+    reference = full.resize((2000, 1500), Image.Resampling.LANCZOS).convert("L")
+    assert difference(reference, preview) < 3
+
+
+def test_a_large_png_is_box_reduced_to_a_preview_of_at_least_1920_px(tmp_path):
+    path = tmp_path / "big.png"
+    with Image.open(photo("camera/jolla.jpg")) as jolla:
+        full = jolla.resize((2600, 3900), Image.Resampling.LANCZOS)
+    full.save(path, compress_level=1)
+
+    renditions = render(path)
+
+    preview = decoded(renditions.get("preview", "jpeg")).convert("L")
+    assert preview.size == (1300, 1950)
+    reference = full.resize((1300, 1950), Image.Resampling.LANCZOS).convert("L")
+    assert difference(reference, preview) < 3
+    assert renditions.get("grid", "webp").height == 400
+
+
 def test_the_placeholder_is_a_tiny_inline_image_of_the_photo():
     renditions = render(photo("camera/jolla.jpg"))
 
