@@ -178,9 +178,14 @@ def test_a_photo_uploaded_through_pool_a_is_shown_by_pool_b(pools, owner, sample
     assert tiles(browser.get(pools.b, gallery_page).text) == [outcome.photo_id]
     listed = shared_photos(pools.b, link["token"])
     assert [p["id"] for p in listed] == [outcome.photo_id]
-    # Its pictures come from the bucket with the URLs pool B signed.
+    # Its pictures come from the bucket, and pool A hands out the very URLs pool B
+    # signed (shared through Redis): a browser's cached picture stays cached.
     for url in listed[0]["renditions"].values():
         assert requests.get(url, timeout=30).status_code == 200
+    assert (
+        shared_photos(pools.a, link["token"])[0]["renditions"]
+        == (listed[0]["renditions"])
+    )
     for _ in range(4):
         assert tiles(browser.get(pools.proxy, gallery_page).text) == [outcome.photo_id]
 
