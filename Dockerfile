@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
 # Proofsheet production image: gunicorn for the web, the same image runs Celery workers.
+# The base image: the official Python one. bin/container builds this file on a stand-in
+# made from Debian's packages (--build-arg PYTHON_IMAGE=...) where no registry is reachable.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 # --- Build: wheels for every dependency, compiled where needed -------------------------
-FROM python:3.11-slim-bookworm AS build
+FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential \
@@ -11,7 +14,7 @@ COPY requirements/ /tmp/requirements/
 RUN pip wheel --wheel-dir /wheels -r /tmp/requirements/production.txt
 
 # --- Runtime: no compilers, a non-root user -----------------------------------------------
-FROM python:3.11-slim-bookworm AS runtime
+FROM ${PYTHON_IMAGE} AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
