@@ -26,10 +26,12 @@ COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir --no-index --find-links /wheels /wheels/* && rm -rf /wheels
 WORKDIR /app
 COPY --chown=proofsheet:proofsheet . /app
-# collectstatic needs settings to load, not real secrets or services.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
- && mkdir -p /app/var && chown proofsheet:proofsheet /app/var
 USER proofsheet
+# collectstatic needs settings to load, not real secrets or services. As the user that
+# serves the files: it writes the manifest 0640 (FILE_UPLOAD_PERMISSIONS), which gunicorn
+# could not read if root owned it.
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+ && mkdir -p /app/var
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)" || exit 1
