@@ -77,11 +77,15 @@ def compare(compose: dict, containers: list[dict], image: dict) -> tuple[list, l
             problems.append(f"{name}: no container {PREFIX}{name} ran")
             continue
         if container.get("Image") != image["Id"]:
-            problems.append(f"{name}: ran {container.get('ImageName')}, not the built image")
+            problems.append(
+                f"{name}: ran {container.get('ImageName')}, not the built image"
+            )
         wanted = _argv(service.get("command")) or image_cmd
         ran = _argv(container["Config"].get("Cmd"))
         if ran != wanted:
-            problems.append(f"{name}: ran {shlex.join(ran)!r}, the file says {shlex.join(wanted)!r}")
+            problems.append(
+                f"{name}: ran {shlex.join(ran)!r}, the file says {shlex.join(wanted)!r}"
+            )
         if _argv(container["Config"].get("Entrypoint")) != image_entrypoint:
             problems.append(f"{name}: an entrypoint of its own")
         env = _env(container["Config"].get("Env"))
