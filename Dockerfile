@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
 # Proofsheet production image: gunicorn for the web, the same image runs Celery workers.
+# The base image: the official Python one. bin/container builds this file on a stand-in
+# made from Debian's packages (--build-arg PYTHON_IMAGE=...) where no registry is reachable.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 # --- Build: wheels for every dependency, compiled where needed -------------------------
-FROM python:3.11-slim-bookworm AS build
+FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential \
@@ -11,7 +14,7 @@ COPY requirements/ /tmp/requirements/
 RUN pip wheel --wheel-dir /wheels -r /tmp/requirements/production.txt
 
 # --- Runtime: no compilers, a non-root user -----------------------------------------------
-FROM python:3.11-slim-bookworm AS runtime
+FROM ${PYTHON_IMAGE} AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -23,10 +26,12 @@ COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir --no-index --find-links /wheels /wheels/* && rm -rf /wheels
 WORKDIR /app
 COPY --chown=proofsheet:proofsheet . /app
-# collectstatic needs settings to load, not real secrets or services.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
- && mkdir -p /app/var/metrics && chown -R proofsheet:proofsheet /app/var
 USER proofsheet
+# collectstatic needs settings to load, not real secrets or services. As the user that
+# serves the files: it writes the manifest 0640 (FILE_UPLOAD_PERMISSIONS), which gunicorn
+# could not read if root owned it.
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+ && mkdir -p /app/var/metrics
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)" || exit 1
