@@ -96,3 +96,18 @@ def verify_cloudfront_url(url: str, public_key, now: float) -> int:
     if expires <= now:
         raise InvalidSignature(f"expired at {expires}")
     return expires
+
+
+@pytest.fixture
+def cdn_on(settings, cloudfront_key):
+    """S3 storage with the CDN in front for renditions, and no URL kept from before."""
+    from django.core.cache import cache
+
+    from galleries import signed_urls
+
+    settings.USE_S3 = True
+    settings.STORAGES = cdn_storages(cloudfront_key, settings.STORAGES)
+    signed_urls._s3_urls.clear()
+    cache.clear()
+    yield
+    signed_urls._s3_urls.clear()

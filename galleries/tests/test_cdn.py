@@ -14,7 +14,7 @@ from galleries.tests.cdn import (
     CDN_DOMAIN,
     PERIOD,
     S3_ENDPOINT,
-    cdn_storages,
+    cdn_on,  # noqa: F401  (fixture)
     cloudfront_key,  # noqa: F401  (fixture)
     verify_cloudfront_url,
 )
@@ -23,14 +23,8 @@ RENDITION = "photos/3f1c/9a2e/grid.webp"
 ORIGINAL = "photos/3f1c/9a2e/original.jpg"
 
 
-@pytest.fixture(autouse=True)
-def cdn(settings, cloudfront_key):  # noqa: F811
-    settings.USE_S3 = True
-    settings.STORAGES = cdn_storages(cloudfront_key, settings.STORAGES)
-    signed_urls._s3_urls.clear()
-    cache.clear()
-    yield
-    signed_urls._s3_urls.clear()
+# Every test here runs with the CDN serving renditions.
+pytestmark = pytest.mark.usefixtures("cdn_on")
 
 
 def _fresh_process():

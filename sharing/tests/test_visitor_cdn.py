@@ -7,28 +7,19 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
-from galleries import signed_urls
 from galleries.tests.cdn import (
     CDN,
     S3_ENDPOINT,
-    cdn_storages,
+    cdn_on,  # noqa: F401  (fixture)
     cloudfront_key,  # noqa: F401  (fixture)
     verify_cloudfront_url,
 )
 from sharing.tests.visitor_api import api_url
 
-
-@pytest.fixture(autouse=True)
-def cdn(settings, cloudfront_key):  # noqa: F811
-    settings.USE_S3 = True
-    settings.STORAGES = cdn_storages(cloudfront_key, settings.STORAGES)
-    signed_urls._s3_urls.clear()
-    cache.clear()
-    yield
-    signed_urls._s3_urls.clear()
+# Every test here runs with the CDN serving renditions.
+pytestmark = pytest.mark.usefixtures("cdn_on")
 
 
 def _policy(response) -> dict[str, list[str]]:
