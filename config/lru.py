@@ -33,10 +33,14 @@ class LRU(Generic[K, V]):
         self._lock = Lock()
 
     def __len__(self) -> int:
-        return len(self._items)
+        # Under the lock: a put_many adds before it evicts, so between the two steps
+        # the dict may hold one more than the bound for a moment.
+        with self._lock:
+            return len(self._items)
 
     def __contains__(self, key: K) -> bool:
-        return key in self._items
+        with self._lock:
+            return key in self._items
 
     def get(self, key: K, default: V | None = None) -> V | None:
         """The value kept for a key, now the most recently used; else `default`."""
