@@ -1,5 +1,6 @@
 """Reading /metrics as Prometheus would, for the tests of what it reports."""
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 TOKEN = "metrics-test-token-0123456789"
@@ -23,3 +24,9 @@ def parse(text: str) -> dict[tuple[str, frozenset], float]:
 def value(samples, name: str, **labels) -> float:
     """One sample's value; 0 for one not reported yet (a counter never incremented)."""
     return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+@pytest.fixture
+def metrics_on(settings):
+    """/metrics answers, to the scrape token."""
+    settings.METRICS_TOKEN = TOKEN

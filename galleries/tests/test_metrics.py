@@ -7,7 +7,7 @@ from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 from django.utils import timezone
 
-from config.tests.scraping import TOKEN, scrape, value
+from config.tests.scraping import metrics_on, scrape, value  # noqa: F401 (fixture)
 from conftest import closed_port
 from galleries.filestore import S3Storage
 from galleries.models import Photo
@@ -17,9 +17,7 @@ from galleries.tests.factories import ReadyPhotoFactory
 RENDITIONS = "proofsheet_rendition_seconds_count"
 
 
-@pytest.fixture(autouse=True)
-def metrics_on(settings):
-    settings.METRICS_TOKEN = TOKEN
+pytestmark = pytest.mark.usefixtures("metrics_on")
 
 
 def test_a_processed_photo_is_timed_and_leaves_no_photo_waiting(

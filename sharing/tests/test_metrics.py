@@ -2,15 +2,13 @@
 
 import pytest
 
-from config.tests.scraping import TOKEN, scrape, value
+from config.tests.scraping import metrics_on, scrape, value  # noqa: F401 (fixture)
 from sharing.tests.downloading import streamed, zip_url
 
 ZIP_BYTES = "proofsheet_zip_bytes_streamed_total"
 
 
-@pytest.fixture(autouse=True)
-def metrics_on(settings):
-    settings.METRICS_TOKEN = TOKEN
+pytestmark = pytest.mark.usefixtures("metrics_on")
 
 
 def test_zip_bytes_streamed_count_every_byte_a_visitor_downloads(
