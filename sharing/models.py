@@ -357,9 +357,7 @@ class Recipient(models.Model):
 class RecipientPhoto(models.Model):
     """A photo a recipient opened, once, so "photos viewed" counts each photo once."""
 
-    recipient = models.ForeignKey(
-        Recipient, on_delete=models.CASCADE, related_name="+"
-    )
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="+")
     photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
@@ -414,5 +412,7 @@ class DigestSent(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["owner", "day"], name="sharing_one_digest_a_day")
+            models.UniqueConstraint(
+                fields=["owner", "day"], name="sharing_one_digest_a_day"
+            )
         ]

@@ -148,7 +148,5 @@ def needs_registration(request, link: ShareLink, *, downloading: bool = False) -
     if mode == ShareLink.Registration.DOWNLOAD and not downloading:
         return False
     user = getattr(request, "user", None)
-    is_owner = bool(
-        user and user.is_authenticated and user.pk == link.gallery.owner_id
-    )
+    is_owner = bool(user and user.is_authenticated and user.pk == link.gallery.owner_id)
     return not is_owner
