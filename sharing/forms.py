@@ -74,6 +74,7 @@ class LinkForm(forms.Form):
     registration = forms.ChoiceField(
         choices=ShareLink.Registration.choices,
         initial=ShareLink.Registration.OFF,
+        required=False,
         widget=forms.RadioSelect,
         label=_("Ask visitors for their email"),
         help_text=_(
@@ -161,7 +162,7 @@ class LinkForm(forms.Form):
             "favourites_enabled": data["favourites_enabled"],
             "favourites_limit": data["favourites_limit"],
             "favourites_require_email": data["favourites_require_email"],
-            "registration": data["registration"],
+            "registration": data["registration"] or ShareLink.Registration.OFF,
             "welcome_message": data["welcome_message"].strip(),
         }
         if self.link is None:

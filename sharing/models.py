@@ -367,6 +367,9 @@ class RecipientPhoto(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.photo_id}"
+
 
 class Unsubscribe(models.Model):
     """An address that asked one photographer's studio for no more email."""
@@ -416,3 +419,6 @@ class DigestSent(models.Model):
                 fields=["owner", "day"], name="sharing_one_digest_a_day"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} on {self.day}"
