@@ -75,7 +75,7 @@ def invite(request: HttpRequest, pk) -> HttpResponse:
             errors = (
                 error.message_dict
                 if hasattr(error, "error_dict")
-                else {"__all__": error.messages}
+                else {"general": error.messages}
             )
     return render(
         request,
