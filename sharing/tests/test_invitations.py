@@ -52,11 +52,14 @@ def test_an_invitation_has_both_parts_the_studio_as_sender_and_one_click_unsubsc
         "List-Unsubscribe=One-Click"
     )
     unsubscribe = message.extra_headers["List-Unsubscribe"]
-    assert unsubscribe.startswith("<http") and "/unsubscribe/" in unsubscribe
+    assert unsubscribe.startswith("<http")
+    assert "/unsubscribe/" in unsubscribe
     recipient = Recipient.objects.get()
-    assert recipient.token in message.body and recipient.token in html
+    assert recipient.token in message.body
+    assert recipient.token in html
     assert recipient.token != link.token
-    assert recipient.sends == 1 and recipient.invited_at is not None
+    assert recipient.sends == 1
+    assert recipient.invited_at is not None
 
 
 def test_addresses_are_checked_deduplicated_and_capped():
@@ -89,9 +92,12 @@ def test_the_personal_address_opens_the_link_and_counts_what_the_recipient_does(
 
     anna = Recipient.objects.get(email="anna@example.com")
     ben = Recipient.objects.get(email="ben@example.com")
-    assert anna.opened and anna.views == 1 and anna.photos_viewed == 1
+    assert anna.opened
+    assert anna.views == 1
+    assert anna.photos_viewed == 1
     assert anna.last_visit_at >= anna.first_visit_at
-    assert not ben.opened and ben.views == 0
+    assert not ben.opened
+    assert ben.views == 0
 
 
 def test_lists_started_and_sent_through_a_personal_address_count_for_the_recipient(
@@ -252,7 +258,8 @@ def test_a_link_asking_before_downloading_lets_visitors_look_but_not_download(
 
     recipient = services_register(link, "guest@x.test")
     got = client.get(f"/s/{recipient.token}/p/{photo.pk}/download/")
-    assert got.status_code == 302 and "/register/" not in got["Location"]
+    assert got.status_code == 302
+    assert "/register/" not in got["Location"]
     recipient.refresh_from_db()
     assert recipient.downloads == 1
 
@@ -290,7 +297,8 @@ def test_strangers_cannot_resend_or_revoke_someone_elses_recipient(
     client.force_login(stranger)
     assert client.post(url).status_code == 404
     recipient.refresh_from_db()
-    assert not recipient.is_revoked and recipient.sends == 1
+    assert not recipient.is_revoked
+    assert recipient.sends == 1
 
 
 def test_the_invite_page_previews_then_sends(
@@ -304,7 +312,8 @@ def test_the_invite_page_previews_then_sends(
     preview = owner_client.post(url, {**form, "action": "preview"})
     assert preview.status_code == 200
     assert "your-personal-link" in preview.content.decode()
-    assert mail.outbox == [] and not Recipient.objects.exists()
+    assert mail.outbox == []
+    assert not Recipient.objects.exists()
 
     bad = owner_client.post(url, {**form, "emails": "x@", "action": "send"})
     assert bad.status_code == 400
@@ -328,8 +337,10 @@ def test_the_activity_csv_lists_each_recipient_and_what_they_did(
     response = owner_client.get(reverse("sharing:activity_csv", args=[link.pk]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["email"] for row in rows] == ["anna@example.com", "'=evil@x.test"]
-    assert rows[0]["status"] == "opened" and rows[0]["visits"] == "1"
-    assert rows[1]["status"] == "sent" and rows[1]["sends"] == "1"
+    assert rows[0]["status"] == "opened"
+    assert rows[0]["visits"] == "1"
+    assert rows[1]["status"] == "sent"
+    assert rows[1]["sends"] == "1"
 
 
 def test_deleting_the_link_or_the_gallery_deletes_the_recipients_activity(
