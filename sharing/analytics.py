@@ -71,6 +71,9 @@ def _salt(day: datetime.date) -> str:
     return salt
 
 
+# Visitors this process has counted today, by digest: their next views are views only.
+_seen: LRU[str, bool] = LRU(20_000)
+
 # The last visit is shown to the minute; a busy link need not be written every view.
 LAST_VISIT_PRECISION = datetime.timedelta(minutes=1)
 
@@ -87,15 +90,19 @@ def record_view(
     day = today()
     who = f"browser:{browser}" if browser else f"{address}|{user_agent}"
     digest = hashlib.sha256(f"{_salt(day)}|{link.id}|{who}".encode()).hexdigest()
-    # Most views are from visitors seen before today: one read tells, no failed insert.
+    # Most views are from visitors seen before today: one read tells, no failed insert,
+    # and none at all for a visitor this process has already seen today (the digest
+    # holds the day's salt and the link, and a visitor's row outlives the day).
     new_visitor = False
-    if not Visitor.objects.filter(link=link, day=day, digest=digest).exists():
-        try:
-            with transaction.atomic():
-                Visitor.objects.create(link=link, day=day, digest=digest)
-            new_visitor = True
-        except IntegrityError:
-            pass  # the same visitor's other request, at the same moment
+    if _seen.get(digest) is None:
+        if not Visitor.objects.filter(link=link, day=day, digest=digest).exists():
+            try:
+                with transaction.atomic():
+                    Visitor.objects.create(link=link, day=day, digest=digest)
+                new_visitor = True
+            except IntegrityError:
+                pass  # the same visitor's other request, at the same moment
+        _seen.put(digest, True)
     _add(link, {"views": 1, "visitors": 1} if new_visitor else {"views": 1})
     now = timezone.now()
     if link.last_visited_at is None or now - link.last_visited_at >= (
