@@ -33,6 +33,13 @@ requests completed divided by the wall time they took, the test client's own cos
 included (it is the same before and after a change). On a machine other work
 shares, the wall clock wanders with the load; "req/CPU-s" divides by the CPU time
 this process spent instead (SQLite runs inside it), which wanders far less.
+
+--against REV measures this code and the code of commit REV side by side, in one run:
+REV is checked out (git archive) under var/benchmarks/against/, each side seeds the
+same gallery in a database of its own, and two worker processes, one per side, answer
+the same three requests in turns of --slice seconds (the first side alternating), so
+that whatever else the machine does lands on both alike. It prints each side's
+requests per second and per CPU-second, and the ratio this/REV.
 """
 
 from __future__ import annotations
@@ -43,13 +50,16 @@ import os
 import platform
 import re
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+# --against runs this same script as a worker inside a checkout of another commit:
+# BENCHMARK_REPO names that checkout, whose code (and own database) it then measures.
+REPO = Path(os.environ.get("BENCHMARK_REPO") or Path(__file__).resolve().parents[1])
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
@@ -167,6 +177,155 @@ def photo_page_url(html: str, token: str) -> str | None:
     return match.group(1) if match else None
 
 
+def throughput_targets(token: str, page_html: str) -> list[tuple[str, str, dict]]:
+    from django.urls import reverse
+
+    api = reverse("api:share-photo-list", args=[token]) + "?page_size=100"
+    url = reverse("sharing:gallery", args=[token])
+    targets = [("photo list API (100)", api, {"HTTP_ACCEPT": "application/json"})]
+    targets.append(("gallery page", url, BROWSER_HEADERS))
+    following = next_page_url(page_html)
+    if following:
+        targets.append(("next page (fragment)", following, BROWSER_HEADERS))
+    return targets
+
+
+def seeded(photos: int):
+    """Seed the gallery (reused when there): a client and the page's HTML."""
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    call_command("migrate", verbosity=0)
+    call_command(
+        "seed_gallery",
+        photos=photos,
+        link_token=TOKEN,
+        email="benchmark@proofsheet.local",
+        title=f"Benchmark gallery ({photos})",
+    )
+    client = Client()
+    response = client.get(reverse("sharing:gallery", args=[TOKEN]), **BROWSER_HEADERS)
+    html = response.content
+    if response.get("Content-Encoding") == "gzip":
+        html = gzip.decompress(html)
+    return client, html.decode()
+
+
+def side_worker(photos: int) -> None:
+    """One side of --against: seed, then answer "index seconds" lines on stdin with
+    "requests wall cpu" for that many seconds of one target, until stdin closes."""
+    from django.core.management import call_command
+
+    configure(f"sqlite:///{WORK / 'db.sqlite3'}")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    client, html = seeded(photos)
+    targets = throughput_targets(TOKEN, html)
+    # Seeding talks on stdout too: the answers to the other side start with "@@".
+    print("@@", " | ".join(label for label, _, _ in targets), flush=True)
+    done = 0
+    for line in sys.stdin:
+        index, seconds = line.split()
+        _, url, headers = targets[int(index)]
+        count, started, cpu = 0, time.perf_counter(), time.process_time()
+        deadline = started + float(seconds)
+        while True:
+            address = f"10.{done // 5120 % 256}.{done // 20 % 256}.1"
+            response = client.get(url, REMOTE_ADDR=address, **headers)
+            response.content  # noqa: B018 - a streamed body counts too
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered HTTP {response.status_code}")
+            count, done = count + 1, done + 1
+            if time.perf_counter() >= deadline:
+                break
+        wall = time.perf_counter() - started
+        print("@@", count, wall, time.process_time() - cpu, flush=True)
+
+
+def checkout(rev: str) -> Path:
+    """REV's tree under var/benchmarks/against/<sha> (made once; media and database
+    stay there between runs)."""
+    sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short=12", rev],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    target = REPO / "var" / "benchmarks" / "against" / sha
+    if not (target / "manage.py").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.Popen(
+            ["git", "-C", str(REPO), "archive", sha], stdout=subprocess.PIPE
+        )
+        subprocess.run(
+            ["tar", "-x", "-C", str(target)], stdin=archive.stdout, check=True
+        )
+        if archive.wait():
+            raise SystemExit(f"git archive {sha} failed")
+    samples = target / "samples"
+    if not samples.exists():
+        samples.symlink_to(REPO / "samples")
+    return target
+
+
+def answer(worker: subprocess.Popen) -> str:
+    """The next line a side worker meant for us (what seeding prints is passed on)."""
+    while True:
+        line = worker.stdout.readline()
+        if not line:
+            raise SystemExit("a side worker stopped; its error is above")
+        if line.startswith("@@ "):
+            return line[3:].strip()
+        print("    " + line.rstrip(), flush=True)
+
+
+def against(rev: str, photos: int, seconds: float, slice_seconds: float) -> None:
+    sides = {"this": REPO, rev: checkout(rev)}
+    workers = {}
+    for name, repo in sides.items():
+        print(f"  seeding and warming up: {name} ({repo})", flush=True)
+        workers[name] = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--photos", str(photos)],
+            env={**os.environ, "BENCHMARK_REPO": str(repo), "BENCHMARK_SIDE": "1"},
+            cwd=repo,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    labels = {name: answer(w).split(" | ") for name, w in workers.items()}
+    if len({tuple(v) for v in labels.values()}) != 1:
+        raise SystemExit(f"the two sides fetch different things: {labels}")
+    names = list(workers)
+    print(
+        f"\n  Requests per second per worker, side by side ({seconds:g} s each, "
+        f"in turns of {slice_seconds:g} s)\n  {'':<22} "
+        + "".join(f"{n[:12]:>12} {'/CPU-s':>8}" for n in names)
+        + f" {'ratio':>8} {'by CPU':>8}"
+    )
+    for index, label in enumerate(labels["this"]):
+        totals = {name: [0, 0.0, 0.0] for name in names}
+        for turn in range(max(1, round(seconds / slice_seconds))):
+            for name in names if turn % 2 == 0 else reversed(names):
+                worker = workers[name]
+                worker.stdin.write(f"{index} {slice_seconds}\n")
+                worker.stdin.flush()
+                count, wall, cpu = answer(worker).split()
+                totals[name][0] += int(count)
+                totals[name][1] += float(wall)
+                totals[name][2] += float(cpu)
+        rates = {n: (t[0] / t[1], t[0] / t[2]) for n, t in totals.items()}
+        this, other = rates[names[0]], rates[names[1]]
+        print(
+            f"  {label:<22} "
+            + "".join(f"{r[0]:12.1f} {r[1]:8.1f}" for r in rates.values())
+            + f" {this[0] / other[0]:7.2f}x {this[1] / other[1]:7.2f}x",
+            flush=True,
+        )
+    for worker in workers.values():
+        worker.stdin.close()
+        worker.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--photos", type=int, default=1000)
@@ -183,26 +342,31 @@ def main() -> None:
             "BENCHMARK_DATABASE_URL", f"sqlite:///{WORK / 'db.sqlite3'}"
         ),
     )
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="measure throughput side by side with the code of commit REV",
+    )
+    parser.add_argument(
+        "--slice",
+        type=float,
+        default=0.5,
+        help="with --against: each side's turn, in seconds",
+    )
     args = parser.parse_args()
+    if os.environ.get("BENCHMARK_SIDE"):
+        side_worker(args.photos)
+        return
+    if args.against:
+        against(args.against, args.photos, args.seconds or 5, args.slice)
+        return
     configure(args.database_url)
-
-    from django.core.management import call_command
+    client, _ = seeded(args.photos)
     from django.db import connection
-    from django.test import Client
     from django.urls import reverse
 
     from galleries import signed_urls
 
-    call_command("migrate", verbosity=0)
-    call_command(
-        "seed_gallery",
-        photos=args.photos,
-        link_token=TOKEN,
-        email="benchmark@proofsheet.local",
-        title=f"Benchmark gallery ({args.photos})",
-    )
-
-    client = Client()
     url = reverse("sharing:gallery", args=[TOKEN])
     rows = []
     first, html = measure(client, url, args.runs, "first page")
@@ -241,11 +405,7 @@ def main() -> None:
 
     if not args.seconds:
         return
-    api = reverse("api:share-photo-list", args=[TOKEN]) + "?page_size=100"
-    targets = [("photo list API (100)", api, {"HTTP_ACCEPT": "application/json"})]
-    targets.append(("gallery page", url, BROWSER_HEADERS))
-    if following:
-        targets.append(("next page (fragment)", following, BROWSER_HEADERS))
+    targets = throughput_targets(TOKEN, html)
     print(
         f"\n  Requests per second per worker (one process, sequential, "
         f"{args.seconds:g} s each)\n  {'':<22} {'req/s':>8} {'ms/req':>8} "

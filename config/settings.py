@@ -229,6 +229,12 @@ if PHOTO_PROCESS_TIME_LIMIT_SECONDS >= PHOTO_STUCK_AFTER_SECONDS:
 UPLOAD_ABANDONED_AFTER_SECONDS = env.int("UPLOAD_ABANDONED_AFTER_SECONDS", default=1800)
 RECOVERY_SWEEP_SECONDS = env.int("RECOVERY_SWEEP_SECONDS", default=60)
 
+# --- Sharing ------------------------------------------------------------------------
+
+# A returning visitor's page views are added up in each web process and written this
+# often (sharing/analytics.py): the photographer's figures trail by up to this long.
+VIEW_FLUSH_SECONDS = env.int("VIEW_FLUSH_SECONDS", default=10)
+
 # --- Accounts -----------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"

@@ -52,8 +52,15 @@ def file_url(name: str, *, download_as: str | None = None) -> str:
                 },
             )
         return warm_s3_urls([name])[name]
+    return _local_url(name, download_as, _local_expiry())
+
+
+def _local_expiry() -> int:
+    return (math.floor(time.time() / LOCAL_URL_PERIOD) + 2) * LOCAL_URL_PERIOD
+
+
+def _local_url(name: str, download_as: str | None, expires: int) -> str:
     folder, _, filename = name.rpartition("/")
-    expires = (math.floor(time.time() / LOCAL_URL_PERIOD) + 2) * LOCAL_URL_PERIOD
     # A rendition's token opens every rendition of its photo, never the original:
     # an original (or a download) gets a token for that one file.
     only = filename if filename.startswith(ORIGINAL) or download_as else None
@@ -209,5 +216,11 @@ def read_token(token: str, filename: str) -> tuple[str, str | None] | None:
 
 
 def rendition_urls(photo) -> dict[str, str]:
-    """URLs of a ready photo's renditions, keyed "grid.webp", "preview.jpeg"..."""
-    return {key: file_url(r["name"]) for key, r in photo.renditions.items()}
+    """URLs of a ready photo's renditions, keyed "grid.webp", "preview.jpeg"...,
+    signed together (a list of 100 photos asks for 500)."""
+    names = {key: rendition["name"] for key, rendition in photo.renditions.items()}
+    if settings.USE_S3:
+        urls = warm_s3_urls(names.values())
+        return {key: urls[name] for key, name in names.items()}
+    expires = _local_expiry()
+    return {key: _local_url(name, None, expires) for key, name in names.items()}

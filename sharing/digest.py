@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sharing import analytics
 from sharing.models import DigestSent, FavouriteList, LinkDay, Recipient
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def activity(owner, day: datetime.date) -> list[dict]:
     """Per gallery with activity that day: its counters, the recipients who opened
     it for the first time, and the lists sent."""
     start, end = _day_bounds(day)
+    analytics.flush_views()
     galleries: dict = {}
     sums = (
         LinkDay.objects.filter(link__gallery__owner=owner, day=day)

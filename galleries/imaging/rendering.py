@@ -222,12 +222,12 @@ def render(
             reduced = -(-max(image.size) // factor)  # as Image.reduce would
             preview_size = _fit(image.size, min(largest.box, reduced))
             try:
-                base, icc_profile = _heif_preview(
+                base, pixels, icc_profile = _heif_preview(
                     fp, preview_size, image.info.get("icc_profile")
                 )
             except DECODE_ERRORS as exc:
                 raise damaged(decode_error_detail(exc, fmt)) from exc
-            return _finish(base, (width, height), 1, icc_profile, specs)
+            return _finish(base, (width, height), 1, icc_profile, specs, pixels)
         try:
             image.load()
         except DECODE_ERRORS as exc:
@@ -236,15 +236,16 @@ def render(
         with quiet():
             orientation = read_orientation(read_exif(image)) if fmt != "heif" else 1
         icc_profile = image.info.get("icc_profile")
+        pixels = None
         try:
             base = normalise_mode(image)
             if fmt != "jpeg" and factor > 1:
                 base = base.reduce(factor)
             if max(base.size) > largest.box:
-                base = _reduce_to(base, target)
+                base, pixels = _reduce_to(base, target)
         except DECODE_ERRORS as exc:
             raise damaged(decode_error_detail(exc, fmt)) from exc
-    return _finish(base, (width, height), orientation, icc_profile, specs)
+    return _finish(base, (width, height), orientation, icc_profile, specs, pixels)
 
 
 def _finish(
@@ -253,13 +254,18 @@ def _finish(
     orientation: int,
     icc_profile: bytes | None,
     specs: Sequence[RenditionSpec],
+    pixels: pyvips.Image | None = None,
 ) -> Renditions:
-    """From the preview-sized pixels as stored: colour, upright, smaller sizes, files."""
+    """From the preview-sized pixels as stored: colour, upright, smaller sizes, files.
+
+    ``pixels`` is the same base as libvips holds it, when it made it: the smaller
+    sizes are reduced from there unless colour or orientation changed the base."""
     width, height = photo_size
     largest = max(specs, key=lambda spec: spec.box)
-    base = to_srgb(base, icc_profile)
-    base = drop_opaque_alpha(base)
-    base = upright(base, orientation)
+    stored = base
+    base = upright(drop_opaque_alpha(to_srgb(base, icc_profile)), orientation)
+    if base is not stored:
+        pixels = None
     if orientation >= 5:
         width, height = height, width
 
@@ -267,10 +273,17 @@ def _finish(
     # The largest is the base as reduced (it may be under its box: ``min_box``).
     by_box: dict[int, Image.Image] = {largest.box: base}
     previous = base
+    # Each size is reduced from the last one's pixels as libvips left them (Pillow's
+    # copy is for encoding): no copy back into libvips per size.
     for box in sorted({spec.box for spec in specs} - {largest.box}, reverse=True):
         size = _fit((width, height), box)
         if size != previous.size and max(size) < max(previous.size):
-            previous = _derive(previous, size)
+            if previous.mode not in _VIPS_MODES:
+                previous = _derive(previous, size)
+            else:
+                if pixels is None:
+                    pixels = _as_vips(previous)
+                previous, pixels = _vips_reduce(pixels, previous.mode, size)
         by_box[box] = previous
 
     items = tuple(
@@ -317,8 +330,9 @@ def _reduction(size: tuple[int, int], spec: RenditionSpec, *, draft: bool) -> in
 
 def _heif_preview(
     fp: BinaryIO, size: tuple[int, int], icc_profile: bytes | None
-) -> tuple[Image.Image, bytes | None]:
-    """A HEIC decoded by libheif (pillow-heif), reduced by libvips from its buffer.
+) -> tuple[Image.Image, pyvips.Image, bytes | None]:
+    """A HEIC decoded by libheif (pillow-heif), reduced by libvips from its buffer:
+    the preview for Pillow, the same pixels in libvips, and the profile left to do.
 
     Pillow's own load() would copy the 12 MP decode into a second, 4-byte-per-pixel
     image (48 MB) only to reduce it: libvips reads libheif's buffer in place and
@@ -350,35 +364,47 @@ def _heif_preview(
             icc_profile = None
         except pyvips.Error:
             pass  # colour.to_srgb has the last word on odd profiles
-    return Image.frombytes(heif.mode, size, pixels.write_to_memory()), icc_profile
+    data = pixels.write_to_memory()
+    kept = pyvips.Image.new_from_memory(data, size[0], size[1], bands, "uchar")
+    return Image.frombytes(heif.mode, size, data), kept, icc_profile
 
 
-def _reduce_to(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """The preview's one resampling pass, a reduction of less than 2x (see above)."""
+def _reduce_to(
+    image: Image.Image, size: tuple[int, int]
+) -> tuple[Image.Image, pyvips.Image | None]:
+    """The preview's one resampling pass, a reduction of less than 2x (see above):
+    the preview, and its pixels in libvips when libvips made it."""
     if image.mode not in _VIPS_MODES:
-        return _resize(image, size, _PREVIEW_RESAMPLE)
-    return _vips_resize(image, size)
+        return _resize(image, size, _PREVIEW_RESAMPLE), None
+    return _vips_reduce(_as_vips(image), image.mode, size)
 
 
 def _derive(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """A smaller size from the next larger one (2048 -> 800, 800 -> 400)."""
-    if image.mode not in _VIPS_MODES:
-        return image.resize(size, _DERIVED_RESAMPLE, reducing_gap=_DERIVED_REDUCING_GAP)
-    return _vips_resize(image, size)
+    """A smaller size from the next larger one (2048 -> 800, 800 -> 400), with
+    alpha (libvips reduces the others, ``_vips_reduce``)."""
+    return image.resize(size, _DERIVED_RESAMPLE, reducing_gap=_DERIVED_REDUCING_GAP)
 
 
-def _vips_resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """libvips' lanczos3 (its integer part box-shrunk first, as Pillow's gap does)."""
-    bands = _VIPS_MODES[image.mode]
-    pixels = pyvips.Image.new_from_memory(
-        image.tobytes(), image.width, image.height, bands, "uchar"
+def _as_vips(image: Image.Image) -> pyvips.Image:
+    return pyvips.Image.new_from_memory(
+        image.tobytes(), image.width, image.height, _VIPS_MODES[image.mode], "uchar"
     )
+
+
+def _vips_reduce(
+    pixels: pyvips.Image, mode: str, size: tuple[int, int]
+) -> tuple[Image.Image, pyvips.Image]:
+    """libvips' lanczos3 (its integer part box-shrunk first, as Pillow's gap does):
+    the reduced image for Pillow, and the same pixels for libvips to go on from."""
     reduced = pixels.resize(
-        size[0] / image.width, vscale=size[1] / image.height, kernel="lanczos3"
+        size[0] / pixels.width, vscale=size[1] / pixels.height, kernel="lanczos3"
     )
-    return Image.frombytes(
-        image.mode, (reduced.width, reduced.height), reduced.write_to_memory()
+    data = reduced.write_to_memory()
+    image = Image.frombytes(mode, (reduced.width, reduced.height), data)
+    kept = pyvips.Image.new_from_memory(
+        data, reduced.width, reduced.height, reduced.bands, "uchar"
     )
+    return image, kept
 
 
 def _resize(

@@ -180,11 +180,14 @@ class UnlockView(VisitorAPIView):
 class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPIView):
     serializer_class = s.VisitorPhotoSerializer
     pagination_class = VisitorPhotoPagination
+    row = s.VisitorPhotoRow
     link_with_gallery = False
 
     def get_queryset(self):
         link = self.get_link()
-        photos = link.visible_photos().only(*s.VisitorPhotoSerializer.COLUMNS)
+        # Rows, not model instances: building 100 Photo objects was a third of the
+        # answer. The serializer reads the same attributes from either.
+        photos = link.visible_photos().values_list(*self.row._fields)
         query = s.PhotoFilterSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         set_id = query.validated_data.get("set")
@@ -211,6 +214,11 @@ class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPI
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return self.list(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        return [
+            s.VisitorPhotoRow._make(row) for row in super().paginate_queryset(queryset)
+        ]
 
 
 class VisitorPhotoView(VisitorAPIView):

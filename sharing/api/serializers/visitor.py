@@ -5,7 +5,9 @@ gate answers (for the schema).
 The visitor's serializers keep the component names they were published under
 ("SharedGallery", ...), so clients generated from the schema see no change."""
 
+import datetime
 import uuid
+from typing import NamedTuple
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -84,21 +86,32 @@ class VisitorDownloadsSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="SharedPhoto")
+class VisitorPhotoRow(NamedTuple):
+    """A photo of the list as read from the database: the columns the visitor's
+    photo list shows, with the model's own properties over them."""
+
+    id: uuid.UUID
+    photo_set_id: uuid.UUID | None
+    original_filename: str
+    width: int | None
+    height: int | None
+    placeholder: str
+    color: str
+    taken_at: datetime.datetime | None
+    taken_offset: int | None
+    renditions: dict
+
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.id
+
+    taken = Photo.taken
+    aspect_ratio = Photo.aspect_ratio
+
+
 class VisitorPhotoSerializer(serializers.ModelSerializer):
-    # The columns it reads: a list of photos loads these alone (no EXIF, no paths).
-    COLUMNS = (
-        "id",
-        "gallery_id",
-        "photo_set_id",
-        "original_filename",
-        "width",
-        "height",
-        "placeholder",
-        "color",
-        "taken_at",
-        "taken_offset",
-        "renditions",
-    )
+    # A list of photos reads `VisitorPhotoRow`s (its columns alone, no EXIF, no
+    # paths); one photo, a model instance.
     set = serializers.UUIDField(source="photo_set_id", read_only=True)
     filename = serializers.CharField(source="original_filename", read_only=True)
     taken_at = TakenAtField()
