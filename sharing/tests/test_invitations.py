@@ -383,3 +383,40 @@ def test_no_digest_for_photographers_who_did_not_ask(link, owner, client):
     client.get(f"/s/{link.token}/")
     assert digest.send_due(timezone.now() + datetime.timedelta(days=1)) == 0
     assert mail.outbox == []
+
+
+# --- The owner's API --------------------------------------------------------------------
+
+
+def test_the_api_invites_lists_revokes_and_exports(
+    link, owner_api, django_capture_on_commit_callbacks
+):
+    base = f"/api/v1/links/{link.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        made = owner_api.post(
+            f"{base}recipients/",
+            {"emails": "anna@example.com", "subject": "Hi", "message": "Look"},
+            format="json",
+        )
+    assert made.status_code == 201
+    assert len(mail.outbox) == 1
+    listed = owner_api.get(f"{base}recipients/").json()
+    assert [row["status"] for row in listed] == ["sent"]
+    revoked = owner_api.post(f"/api/v1/recipients/{listed[0]['id']}/revoke/")
+    assert revoked.json()["status"] == "revoked"
+    assert "anna@example.com" in owner_api.get(f"{base}activity.csv").content.decode()
+    bad = owner_api.post(
+        f"{base}recipients/",
+        {"emails": "nope", "subject": "Hi", "message": "Look"},
+        format="json",
+    )
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["recipients/", "activity.csv"])
+def test_the_api_gives_strangers_and_anonymous_callers_nothing(
+    link, path, stranger_api, api_client
+):
+    url = f"/api/v1/links/{link.pk}/{path}"
+    assert stranger_api.get(url).status_code == 404
+    assert api_client.get(url).status_code == 401
