@@ -350,3 +350,45 @@ class Photo(models.Model):
         if not self.width or not self.height:
             return 1.5
         return self.width / self.height
+
+
+class Brand(models.Model):
+    """A studio's look on every page and email a client sees (galleries/brand.py).
+
+    Logos are stored renditions (never the upload itself), named by their content
+    so that a new logo has a new address."""
+
+    class Typeface(models.TextChoices):
+        SYSTEM = "system", "System (the device's own fonts)"
+        EDITORIAL = "editorial", "Editorial: Playfair Display and Source Sans 3"
+        CLASSIC = "classic", "Classic: Cormorant Garamond and Work Sans"
+        MODERN = "modern", "Modern: Montserrat and Inter"
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand"
+    )
+    logo = models.CharField(max_length=255, blank=True)
+    logo_width = models.PositiveIntegerField(default=0)
+    logo_height = models.PositiveIntegerField(default=0)
+    logo_dark = models.CharField(
+        max_length=255, blank=True, help_text="A variant for dark backgrounds."
+    )
+    logo_dark_width = models.PositiveIntegerField(default=0)
+    logo_dark_height = models.PositiveIntegerField(default=0)
+    accent = models.CharField(
+        max_length=7, blank=True, help_text="#rrggbb; empty for Proofsheet's own."
+    )
+    typeface = models.CharField(
+        max_length=20, choices=Typeface.choices, default=Typeface.SYSTEM
+    )
+    website = models.URLField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    instagram = models.CharField(max_length=30, blank=True)
+    credit_proofsheet = models.BooleanField(
+        default=True, help_text="The client footer says “Shared with Proofsheet”."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Brand of {self.owner_id}"

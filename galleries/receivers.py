@@ -9,9 +9,15 @@ from django.conf import settings
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
+from galleries.brand import owner_brand_delete
 from galleries.services import owner_photos_delete
 
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="galleries-owner")
 def delete_an_owners_photos(sender, instance, **kwargs) -> None:
     owner_photos_delete(owner=instance)
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="galleries-brand")
+def delete_an_owners_brand(sender, instance, **kwargs) -> None:
+    owner_brand_delete(owner=instance)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from galleries import views
+from galleries import brand_views, views
 
 app_name = "galleries"
 
@@ -22,4 +22,20 @@ urlpatterns = [
     path("photos/<uuid:pk>/dismiss/", views.photo_dismiss, name="photo_dismiss"),
     path("photos/<uuid:pk>/original/", views.photo_original, name="photo_original"),
     path("files/<str:token>/<str:filename>", views.serve_file, name="file"),
+    path("brand/", brand_views.brand_page, name="brand"),
+    path(
+        "brand/logo/<str:variant>/",
+        brand_views.brand_logo_upload,
+        name="brand_logo_upload",
+    ),
+    path(
+        "brand/logo/<str:variant>/remove/",
+        brand_views.brand_logo_remove,
+        name="brand_logo_remove",
+    ),
+    path(
+        "brand/logos/<int:owner_id>/<str:filename>",
+        brand_views.brand_logo,
+        name="brand_logo",
+    ),
 ]
