@@ -17,6 +17,9 @@ class BrandForm(forms.ModelForm):
             "as text, are adjusted so they always stay readable."
         ),
     )
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
     no_accent = forms.BooleanField(
         label=_("Use Proofsheet's neutral colours instead of an accent"),
         required=False,

@@ -70,5 +70,5 @@ def test_an_adjusted_accent_keeps_its_hue_family():
 
 
 def test_a_colour_that_is_not_six_hex_digits_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a #rrggbb"):
         contrast.parse("red")

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galleries import pictures
-from sharing import gate, services
+from sharing import branding, gate, services
 from sharing.models import FavouriteList, ShareLink
 from sharing.views.gate import link_url, safe_next, visitor_view, wants_json
 
@@ -79,7 +79,7 @@ def _page(link: ShareLink) -> dict:
     return {
         "link": link,
         "gallery": link.gallery,
-        "studio": link.gallery.owner.public_name,
+        **branding.client_context(link.gallery.owner),
     }
 
 

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from sharing import gate
+from sharing import branding, gate
 from sharing.models import ShareLink
 
 
@@ -79,7 +79,14 @@ def _door(
             return redirect(unlock_url)
         except gate.RegistrationRequired as required:
             return redirect(registration_url(request, required.link, downloading))
-        return view(request, link, *args, **kwargs)
+        try:
+            return view(request, link, *args, **kwargs)
+        except Http404:
+            # A page of the link asked for what is not in it: the studio's own
+            # "not found". (A missing or disabled link stays the site's 404 above.)
+            if request.method != "GET" or wants_json(request) or not with_gallery:
+                raise
+            return not_found_response(request, link)
 
     return wrapper
 
@@ -88,8 +95,23 @@ def expired_response(request: HttpRequest, link: ShareLink) -> HttpResponse:
     return render(
         request,
         "sharing/public/expired.html",
-        {"gallery": link.gallery, "studio": link.gallery.owner.public_name},
+        {"gallery": link.gallery, **branding.client_context(link.gallery.owner)},
         status=410,
+    )
+
+
+def not_found_response(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    """What is not there under a link the visitor may open (a photo no longer in
+    it, a set that went): the studio's page, not the site's."""
+    return render(
+        request,
+        "sharing/public/not_found.html",
+        {
+            "link": link,
+            "gallery": link.gallery,
+            **branding.client_context(link.gallery.owner),
+        },
+        status=404,
     )
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from sharing import client_mail, recipients
+from sharing import branding, client_mail, recipients
 from sharing.models import ShareLink
 from sharing.views.gate import link_url, registration_page, safe_next
 
@@ -40,7 +40,7 @@ def register(request: HttpRequest, link: ShareLink) -> HttpResponse:
         {
             "link": link,
             "gallery": link.gallery,
-            "studio": link.gallery.owner.public_name,
+            **branding.client_context(link.gallery.owner),
             "downloading": link.registration == ShareLink.Registration.DOWNLOAD,
             "next": next_url,
             "email": email,
@@ -67,7 +67,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "sharing/public/unsubscribe.html",
         {
-            "studio": client_mail.brand_name(owner),
+            **branding.client_context(owner),
             "email": email,
             "done": done,
             "title": _("Unsubscribed") if done else _("Unsubscribe"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from galleries import pictures
 from galleries.models import GallerySet, Photo
 from galleries.signed_urls import url_window, warm_urls
-from sharing import analytics, gate, recipients, tile_cache
+from sharing import analytics, branding, gate, recipients, tile_cache
 from sharing.models import ShareLink
 from sharing.pictures import lightbox_srcset, tile_sizes
 from sharing.tiles import tile_html
@@ -339,7 +339,7 @@ def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
     context.update(
         {
             "gallery": link.gallery,
-            "studio": link.gallery.owner.public_name,
+            **branding.client_context(link.gallery.owner),
             "cover": cover,
             "cover_picture": pictures.picture(cover, pictures.HERO) if cover else None,
             "welcome": link.welcome_message or link.gallery.description,
@@ -389,7 +389,7 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
         {
             "link": link,
             "gallery": link.gallery,
-            "studio": link.gallery.owner.public_name,
+            **branding.client_context(link.gallery.owner),
             "photo": photo,
             "picture": pictures.picture(photo, pictures.LARGE),
             **place,
@@ -486,7 +486,7 @@ def _unlock_context(link: ShareLink, next_url: str, error: str) -> dict:
     return {
         "link": link,
         "gallery": link.gallery,
-        "studio": link.gallery.owner.public_name,
+        **branding.client_context(link.gallery.owner),
         "placeholder": cover.placeholder if cover else "",
         "color": cover.color if cover else "",
         "next": next_url,
