@@ -162,28 +162,29 @@ def logo_file(owner_id, filename: str) -> str | None:
 # --- Writing ---------------------------------------------------------------------------
 
 
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code="invalid")})
+
+
 def _clean(field: str, value):
     if isinstance(value, str):
         value = value.strip()
     if field == "accent" and value:
         if not contrast.HEX.match(value):
-            raise ValidationError(
-                {"accent": _("Give the colour as # and six hex digits, e.g. #1d6354.")},
-                code="invalid",
+            raise _invalid(
+                "accent", _("Give the colour as # and six hex digits, e.g. #1d6354.")
             )
         value = value.lower()
     if field == "instagram" and value:
         match = INSTAGRAM.match(value)
         if not match:
-            raise ValidationError(
-                {"instagram": _("An Instagram name has letters, digits, . and _.")},
-                code="invalid",
+            raise _invalid(
+                "instagram", _("An Instagram name has letters, digits, . and _.")
             )
         value = match.group(1)
     if field == "phone" and value and not PHONE.match(value):
-        raise ValidationError(
-            {"phone": _("A phone number has digits, spaces and + ( ) - only.")},
-            code="invalid",
+        raise _invalid(
+            "phone", _("A phone number has digits, spaces and + ( ) - only.")
         )
     return value
 
@@ -208,13 +209,16 @@ def _field(dark: bool) -> str:
 
 def logo_set(*, owner, upload, dark: bool = False) -> Brand:
     """Check the upload, store its clean rendition, and make it the studio's logo (or
-    its dark variant). A refused file leaves nothing stored; the previous logo's file
-    is deleted once the change has committed."""
+    its dark variant). A refused file leaves nothing stored (ValidationError on
+    "logo", with the reason's code); the previous logo's file is deleted once the
+    change has committed."""
     field = _field(dark)
     try:
         prepared = logo_imaging.prepare(upload, name=getattr(upload, "name", "") or "")
     except ImageRejected as refused:
-        raise ValidationError({field: refused.message}, code=refused.code) from refused
+        raise ValidationError(
+            {"logo": ValidationError(refused.message, code=refused.code)}
+        ) from refused
     digest = hashlib.blake2b(prepared.data, digest_size=8).hexdigest()
     kind = "logo-dark" if dark else "logo"
     name = default_storage.save(

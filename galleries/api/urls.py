@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from galleries.api import views
+from galleries.api import brand, views
 
 UUID = "[0-9a-fA-F-]{36}"
 
@@ -26,4 +27,13 @@ router.register(
 router.register("photos", views.PhotoViewSet, basename="photo")
 router.register("uploads", views.UploadViewSet, basename="upload")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("brand/", brand.BrandView.as_view(), name="brand"),
+    path("brand/logo/", brand.BrandLogoView.as_view(), name="brand_logo"),
+    path(
+        "brand/logo-dark/",
+        brand.BrandLogoView.as_view(dark=True),
+        name="brand_logo_dark",
+    ),
+]
