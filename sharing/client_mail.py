@@ -35,6 +35,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from galleries import queueing
+from galleries.brand import brand_for
 from sharing.models import Unsubscribe
 
 logger = logging.getLogger(__name__)
@@ -46,8 +47,8 @@ TRANSIENT = (OSError, smtplib.SMTPException)
 
 
 def brand_name(owner) -> str:
-    """The name clients know the photographer by."""
-    return owner.public_name
+    """The name clients know the photographer by (their brand's studio name)."""
+    return brand_for(owner).studio_name
 
 
 @dataclass(frozen=True)
@@ -129,14 +130,20 @@ def unsubscribe_url(owner, email: str) -> str:
 def render(message: ClientMessage) -> Rendered:
     """The message as it will leave: subject, envelope, both parts, headers."""
     owner = message.owner
-    studio = brand_name(owner)
+    brand = brand_for(owner)
+    studio = brand.studio_name
     unsubscribe_link = unsubscribe_url(owner, message.to)
+    site_url = settings.SITE_URL.rstrip("/")
     context = {
         **message.context,
         "studio": studio,
+        # The studio's logo, accent and contact (galleries/brand.py); the logo's
+        # address is the site's own and never expires.
+        "brand": brand,
+        "logo_url": site_url + brand.logo.url if brand.logo else "",
         "owner": owner,
         "subject": message.subject,
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "site_url": site_url,
         "unsubscribe_url": unsubscribe_link,
     }
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL

@@ -77,7 +77,9 @@ def test_the_footer_credits_proofsheet_when_the_studio_wants_it(
     assert "Shared with Proofsheet" in text
 
 
-def test_the_footer_links_the_studios_website_phone_and_instagram(client, link, branded):
+def test_the_footer_links_the_studios_website_phone_and_instagram(
+    client, link, branded
+):
     text = page(client.get(gallery_url(link)))
 
     assert 'href="https://olivia.studio"' in text
@@ -85,7 +87,9 @@ def test_the_footer_links_the_studios_website_phone_and_instagram(client, link, 
     assert 'href="https://www.instagram.com/olivia.studio/"' in text
 
 
-def test_the_password_page_shows_the_logo_and_no_proofsheet(client, locked_link, branded):
+def test_the_password_page_shows_the_logo_and_no_proofsheet(
+    client, locked_link, branded
+):
     text = page(client.get(unlock_url(locked_link)))
 
     assert f'src="{branded.logo.url}"' in text
@@ -139,9 +143,10 @@ def test_the_accents_style_block_carries_the_pages_csp_nonce(client, link, brand
     styles = re.findall(r"<style([^>]*)>", page(response))
     assert styles
     assert all(f'nonce="{nonce}"' in attributes for attributes in styles)
-    assert "'unsafe-inline'" not in response["Content-Security-Policy"].split(
-        "style-src "
-    )[1].split(";")[0]
+    assert (
+        "'unsafe-inline'"
+        not in response["Content-Security-Policy"].split("style-src ")[1].split(";")[0]
+    )
 
 
 # --- Fonts, from the site itself ------------------------------------------------------
