@@ -4,6 +4,7 @@ and contact, on every page of the link, and Proofsheet only where the studio all
 import datetime
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -152,6 +153,10 @@ def test_the_accents_style_block_carries_the_pages_csp_nonce(client, link, brand
 # --- Fonts, from the site itself ------------------------------------------------------
 
 
+def _pairing_css(pairing: str) -> str:
+    return Path(finders.find(f"css/fonts/{pairing}.css")).read_text(encoding="utf-8")
+
+
 def test_the_typefaces_come_from_the_sites_own_stylesheet(client, link, branded):
     text = page(client.get(gallery_url(link)))
 
@@ -161,8 +166,7 @@ def test_the_typefaces_come_from_the_sites_own_stylesheet(client, link, branded)
 
 @pytest.mark.parametrize("pairing", ["editorial", "classic", "modern"])
 def test_every_font_a_pairing_names_is_a_woff2_file_of_the_site(pairing):
-    path = finders.find(f"css/fonts/{pairing}.css")
-    css = open(path, encoding="utf-8").read()
+    css = _pairing_css(pairing)
 
     sources = re.findall(r'url\("([^"]+)"\)', css)
     assert sources
@@ -174,7 +178,7 @@ def test_every_font_a_pairing_names_is_a_woff2_file_of_the_site(pairing):
 
 @pytest.mark.parametrize("pairing", ["editorial", "classic", "modern"])
 def test_every_font_a_pairing_names_ships_with_its_licence(pairing):
-    css = open(finders.find(f"css/fonts/{pairing}.css"), encoding="utf-8").read()
+    css = _pairing_css(pairing)
 
     folders = set(re.findall(r'url\("\.\./\.\./fonts/([^/]+)/', css))
     assert all(finders.find(f"fonts/{folder}/OFL.txt") for folder in folders)
