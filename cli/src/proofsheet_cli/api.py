@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -134,18 +135,29 @@ class Client:
         for attempt in (1, 2):
             access = self._access
             headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {access}"}
-            try:
-                response = self.session.request(
-                    method, self.url(path), headers=headers, **kwargs
-                )
-            except requests.RequestException as error:
-                raise _unreachable(self.server, error) from None
+            response = self._send(method, path, headers, kwargs)
             if response.status_code != 401 or attempt == 2:
                 return response
             self._refresh(stale=access)
             kwargs["headers"] = {
                 k: v for k, v in headers.items() if k != "Authorization"
             }
+        raise AssertionError("unreachable")
+
+    def _send(self, method, path, headers, kwargs) -> requests.Response:
+        """One call, tried again twice over a dropped connection (a starting upload
+        sent again replaces its unfinished first try on the server)."""
+        for retry in range(3):
+            try:
+                return self.session.request(
+                    method, self.url(path), headers=headers, **kwargs
+                )
+            except requests.ConnectionError as error:
+                if retry == 2:
+                    raise _unreachable(self.server, error) from None
+                time.sleep(1 + retry)
+            except requests.RequestException as error:
+                raise _unreachable(self.server, error) from None
         raise AssertionError("unreachable")
 
     def json(self, method: str, path: str, **kwargs):

@@ -19,7 +19,6 @@ import requests
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     TextColumn,
     TimeRemainingColumn,
@@ -117,26 +116,24 @@ def _sha256(path: Path) -> str:
 def _send(client: Client, target: dict, path: Path, advance) -> list[dict]:
     """Send the bytes where the server said; the parts of a multipart upload."""
     method = target["method"]
-    if method == "PUT":
-        with path.open("rb") as file:
-            response = client.request(
-                "PUT", target["url"], data=_counted(file, advance)
-            )
-        if not response.ok:
-            raise CLIError(error_message(response))
-        return []
-    if method == "POST":
-        with path.open("rb") as file:
+    if method in ("PUT", "POST"):
+        data = path.read_bytes()  # one photo at a time per job: tens of MB at most
+        if method == "PUT":
+            response = client.request("PUT", target["url"], data=data)
+            if not response.ok:
+                raise CLIError(error_message(response))
+        else:
             response = requests.post(
                 target["url"],
                 data=target["fields"],
-                files={"file": (path.name, _counted(file, advance))},
+                files={"file": (path.name, data)},
                 timeout=600,
             )
-        if not response.ok:
-            raise CLIError(
-                f"the storage refused the file (HTTP {response.status_code})"
-            )
+            if not response.ok:
+                raise CLIError(
+                    f"the storage refused the file (HTTP {response.status_code})"
+                )
+        advance(len(data))
         return []
     parts = []
     with path.open("rb") as file:
@@ -148,24 +145,6 @@ def _send(client: Client, target: dict, path: Path, advance) -> list[dict]:
             advance(len(chunk))
             parts.append({"part_number": number, "etag": response.headers["ETag"]})
     return parts
-
-
-class _counted(io.RawIOBase):
-    """A file that reports what has been read of it, for the progress bar."""
-
-    def __init__(self, file, advance):
-        self.file, self.advance = file, advance
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        count = self.file.readinto(buffer)
-        self.advance(count or 0)
-        return count
-
-    def __len__(self) -> int:
-        return os.fstat(self.file.fileno()).st_size - self.file.tell()
 
 
 def _upload_one(
@@ -233,19 +212,15 @@ def upload(args) -> int:
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("files"),
+        TextColumn("{task.fields[done]}/{task.fields[files]} files"),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as progress:
-        files = progress.add_task("Uploading", total=len(photos))
-        sent = progress.add_task("Bytes", total=total, visible=False)
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("Uploading", total=total, done=0, files=len(photos))
 
         def advance(count: int) -> None:
-            progress.advance(sent, count)
-            # The speed column reads the bytes; the visible bar counts files.
-            progress.tasks[files].fields["bytes"] = progress.tasks[sent].completed
+            progress.advance(task, count)
 
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             futures = {
@@ -263,7 +238,7 @@ def upload(args) -> int:
                         f"[red]✗[/red] {outcome.path.relative_to(folder)}: "
                         f"{outcome.detail or outcome.status}"
                     )
-                progress.advance(files)
+                progress.update(task, done=len(outcomes))
     counts = {
         s: sum(o.status == s for o in outcomes)
         for s in ("uploaded", "already there", "rejected", "failed")
