@@ -63,6 +63,10 @@ class ProfileForm(ServiceFormMixin, forms.Form):
         help_text="Shown to your clients on the galleries you share.",
     )
     email = forms.EmailField()
+    activity_digest = forms.BooleanField(
+        label="Email me a daily digest of what clients did in each gallery",
+        required=False,
+    )
     current_password = forms.CharField(
         label="Current password",
         required=False,
@@ -79,6 +83,7 @@ class ProfileForm(ServiceFormMixin, forms.Form):
                 "display_name": user.display_name,
                 "studio_name": user.studio_name,
                 "email": user.email,
+                "activity_digest": user.activity_digest,
             },
         )
         super().__init__(*args, **kwargs)

@@ -58,6 +58,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     storage_used = models.PositiveBigIntegerField(
         default=0, help_text="Bytes of original photos stored (renditions are free)."
     )
+    activity_digest = models.BooleanField(
+        default=False,
+        help_text="A daily email of what clients did in each gallery.",
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Can log in to the admin site."
     )

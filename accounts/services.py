@@ -50,6 +50,7 @@ def user_update(
     display_name: str | None = None,
     studio_name: str | None = None,
     current_password: str | None = None,
+    activity_digest: bool | None = None,
 ) -> User:
     """Save what changed. The email is the login and where password resets go, so
     changing it takes the current password (a borrowed session must not take the
@@ -60,6 +61,7 @@ def user_update(
             "email": User.objects.normalize_email(email.strip()) if email else None,
             "display_name": display_name,
             "studio_name": studio_name,
+            "activity_digest": activity_digest,
         }.items()
         if value is not None and getattr(user, name) != value
     }

@@ -378,6 +378,12 @@ CELERY_BEAT_SCHEDULE = {
         # Sweeps that piled up while no worker ran are one sweep's worth of work.
         "options": {"expires": RECOVERY_SWEEP_SECONDS},
     },
+    # Hourly, so a beat that was down at midnight still sends yesterday's, once.
+    "activity-digest": {
+        "task": "sharing.tasks.send_activity_digests",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
 }
 
 # --- API ----------------------------------------------------------------------------

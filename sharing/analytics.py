@@ -17,6 +17,7 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from config.lru import LRU
+from sharing import recipients
 from sharing.models import DailySalt, LinkDay, ShareLink, Visitor
 
 COUNTERS = (
@@ -38,6 +39,7 @@ def count(link: ShareLink, counter: str, amount: int = 1) -> None:
     if counter not in COUNTERS:
         raise ValueError(counter)
     _add(link, {counter: amount})
+    recipients.counted(link, counter)
 
 
 def _add(link: ShareLink, amounts: dict[str, int]) -> None:
@@ -151,6 +153,7 @@ def record_view(
         _add(link, {"views": 1, "visitors": 1})
     else:
         _add_view_later(link, day)
+    recipients.visited(link)
     now = timezone.now()
     if link.last_visited_at is None or now - link.last_visited_at >= (
         LAST_VISIT_PRECISION

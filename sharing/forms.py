@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from galleries.models import Gallery
 from sharing import services
@@ -70,6 +71,16 @@ class LinkForm(forms.Form):
         label="Ask for an email address with each list",
         help_text="Visitors then get a private link to carry on from another device.",
     )
+    registration = forms.ChoiceField(
+        choices=ShareLink.Registration.choices,
+        initial=ShareLink.Registration.OFF,
+        required=False,
+        widget=forms.RadioSelect,
+        label=_("Ask visitors for their email"),
+        help_text=_(
+            "Registered visitors appear in the link's activity, with what they did."
+        ),
+    )
     welcome_message = forms.CharField(
         required=False,
         max_length=5000,
@@ -108,6 +119,7 @@ class LinkForm(forms.Form):
             "favourites_enabled": link.favourites_enabled,
             "favourites_limit": link.favourites_limit,
             "favourites_require_email": link.favourites_require_email,
+            "registration": link.registration,
             "welcome_message": link.welcome_message,
         }
 
@@ -150,6 +162,7 @@ class LinkForm(forms.Form):
             "favourites_enabled": data["favourites_enabled"],
             "favourites_limit": data["favourites_limit"],
             "favourites_require_email": data["favourites_require_email"],
+            "registration": data["registration"] or ShareLink.Registration.OFF,
             "welcome_message": data["welcome_message"].strip(),
         }
         if self.link is None:

@@ -26,8 +26,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from config.client_address import client_address as client_address
 from galleries.models import Photo
-from sharing import password_attempts
-from sharing.models import ShareLink
+from sharing import password_attempts, recipients
+from sharing.models import Recipient, ShareLink
 from sharing.password_attempts import PleaseWait as PleaseWait
 from sharing.password_attempts import TooManyAttempts as TooManyAttempts
 
@@ -52,6 +52,15 @@ class LinkExpired(Exception):
         self.link = link
 
 
+class RegistrationRequired(Exception):
+    """A link that asks for the visitor's email first (before viewing, or before
+    downloading), seen through no personal address."""
+
+    def __init__(self, link: ShareLink):
+        super().__init__("Give your email address to open this gallery.")
+        self.link = link
+
+
 class Locked(Exception):
     """A password link this request has not unlocked."""
 
@@ -61,14 +70,26 @@ class Locked(Exception):
 
 
 def open_link(
-    request, token: str, *, unlocked: bool = True, with_gallery: bool = True
+    request,
+    token: str,
+    *,
+    unlocked: bool = True,
+    with_gallery: bool = True,
+    registered: bool = True,
+    downloading: bool = False,
 ) -> ShareLink:
-    """The link this request may look through, or 404 / `LinkExpired` / `Locked`.
-    With `unlocked=False`, a locked link too (for its password form); with
-    `with_gallery=False`, without its gallery and studio (read if asked for)."""
+    """The link this request may look through, or 404 / `LinkExpired` / `Locked` /
+    `RegistrationRequired`. With `unlocked=False`, a locked link too (for its password
+    form); with `with_gallery=False`, without its gallery and studio (read if asked
+    for); with `registered=False`, one that asks for an email (for its form); with
+    `downloading=True`, one that asks for it before downloading is asked."""
     link = get_link(token, with_gallery=with_gallery)
     if unlocked and not is_unlocked(request, link):
         raise Locked(link)
+    if registered and recipients.needs_registration(
+        request, link, downloading=downloading
+    ):
+        raise RegistrationRequired(link)
     return link
 
 
@@ -83,7 +104,11 @@ def get_link(token: str, *, with_gallery: bool = True) -> ShareLink:
         links = links.select_related("gallery__owner")
     link = links.first()
     if link is None:
-        raise Http404
+        # A recipient's personal address of a link (sharing/recipients.py).
+        recipient = Recipient.objects.opening(token)
+        if recipient is None:
+            raise Http404
+        link = recipients.attach(recipient.link, recipient)
     if link.is_expired:
         raise LinkExpired(link)
     link.load_visible_set_ids()

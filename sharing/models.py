@@ -3,8 +3,10 @@
 import secrets
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from galleries.models import Gallery, GallerySet, Photo
 
@@ -29,8 +31,16 @@ class ShareLinkQuerySet(models.QuerySet):
         return self.filter(gallery__owner=user)
 
 
+class Registration(models.TextChoices):
+    OFF = "off", _("Off")
+    VIEW = "view", _("Before viewing")
+    DOWNLOAD = "download", _("Before downloading")
+
+
 class ShareLink(models.Model):
     """One way into a gallery for people without an account: /s/<token>/."""
+
+    Registration = Registration
 
     class Downloads(models.TextChoices):
         NONE = "none", "No downloads"
@@ -57,6 +67,10 @@ class ShareLink(models.Model):
         null=True, blank=True, help_text='e.g. "choose up to 40"; empty for no limit.'
     )
     favourites_require_email = models.BooleanField(default=False)
+    # Email registration (sharing/recipients.py): who gives an address, and when.
+    registration = models.CharField(
+        max_length=10, choices=Registration.choices, default=Registration.OFF
+    )
     welcome_message = models.TextField(blank=True)
     last_visited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -69,6 +83,13 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs):
+        # Opened through a personal address, `token` is the recipient's (see
+        # sharing/recipients.py): such a copy is never written back.
+        if getattr(self, "recipient", None) is not None:
+            raise RuntimeError("A link opened through a personal address is read-only.")
+        super().save(*args, **kwargs)
 
     @property
     def has_password(self) -> bool:
@@ -144,6 +165,14 @@ class FavouriteList(models.Model):
     )
     name = models.CharField(max_length=100)
     email = models.EmailField(blank=True)
+    # The invited or registered visitor who started it, if known.
+    recipient = models.ForeignKey(
+        "Recipient",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="favourite_lists",
+    )
     # The private key to the list: kept in the visitor's session, and mailed to them
     # so they can resume on another device.
     token = models.CharField(max_length=64, unique=True, default=new_list_token)
@@ -256,3 +285,147 @@ class DailySalt(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+# --- Invitations, registrations and client email ----------------------------------------
+
+
+class RecipientQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "RecipientQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(link__gallery__owner=user)
+
+    def opening(self, token: str) -> "Recipient | None":
+        """The recipient whose personal address `token` is, with its link, gallery
+        and studio, if not revoked and the link is active."""
+        return (
+            self.filter(token=token, revoked_at__isnull=True, link__is_active=True)
+            .select_related("link__gallery__owner")
+            .first()
+        )
+
+
+class Recipient(models.Model):
+    """One email address on one link: invited by the photographer, or registered by
+    the visitor. Each has a personal address of the link (/s/<token>/) through which
+    what they do is counted here, tied to the address they gave."""
+
+    class Source(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        REGISTERED = "registered", _("Registered")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    link = models.ForeignKey(
+        ShareLink, on_delete=models.CASCADE, related_name="recipients"
+    )
+    email = models.EmailField()  # stored lower-cased
+    source = models.CharField(max_length=12, choices=Source.choices)
+    token = models.CharField(max_length=64, unique=True, default=new_link_token)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Sending: the first and the last invitation that left, and how many did.
+    invited_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    sends = models.PositiveIntegerField(default=0)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    # What they did through their personal address.
+    first_visit_at = models.DateTimeField(null=True, blank=True)
+    last_visit_at = models.DateTimeField(null=True, blank=True)
+    views = models.PositiveIntegerField(default=0)
+    photos_viewed = models.PositiveIntegerField(default=0)
+    downloads = models.PositiveIntegerField(default=0)
+    zip_downloads = models.PositiveIntegerField(default=0)
+    lists_started = models.PositiveIntegerField(default=0)
+    lists_submitted = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RecipientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "email"], name="sharing_one_recipient_an_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def opened(self) -> bool:
+        return self.first_visit_at is not None
+
+
+class RecipientPhoto(models.Model):
+    """A photo a recipient opened, once, so "photos viewed" counts each photo once."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="+")
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "photo"], name="sharing_photo_seen_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.photo_id}"
+
+
+class Unsubscribe(models.Model):
+    """An address that asked one photographer's studio for no more email."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()  # stored lower-cased
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "email"], name="sharing_one_unsubscribe_an_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class InvitationTemplate(models.Model):
+    """A photographer's own default subject and message for invitations."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    message = models.TextField(max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class DigestSent(models.Model):
+    """The day (UTC) a photographer's activity digest was sent for: never twice."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "day"], name="sharing_one_digest_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} on {self.day}"

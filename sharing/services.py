@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from galleries.models import Gallery, GallerySet, Photo
-from sharing import analytics, tasks
+from sharing import analytics, client_mail, list_emails, recipients, tasks
 from sharing.models import Favourite, FavouriteList, ShareLink
 
 LINK_FIELDS = {
@@ -20,6 +20,7 @@ LINK_FIELDS = {
     "favourites_enabled",
     "favourites_limit",
     "favourites_require_email",
+    "registration",
     "welcome_message",
 }
 
@@ -114,7 +115,9 @@ def list_start(*, link: ShareLink, name: str, email: str = "") -> FavouriteList:
         errors["email"] = "The photographer asks for your email address."
     if errors:
         raise ValidationError(errors)
-    favourite_list = FavouriteList(link=link, name=name, email=email)
+    favourite_list = FavouriteList(
+        link=link, name=name, email=email, recipient=recipients.of(link)
+    )
     favourite_list.full_clean()
     favourite_list.save()
     analytics.count(link, "lists_started")
@@ -222,8 +225,11 @@ def list_submit(*, favourite_list: FavouriteList) -> FavouriteList:
     favourite_list.submitted_at = timezone.now()
     favourite_list.save(update_fields=["submitted_at", "updated_at"])
     analytics.count(favourite_list.link, "lists_submitted")
+    recipients.list_submitted(favourite_list)
     list_id = str(favourite_list.pk)
     transaction.on_commit(lambda: tasks.mail_list_submitted.delay(list_id), robust=True)
+    if favourite_list.email:
+        client_mail.send_later(list_emails.LIST_COPY, list_id=list_id)
     return favourite_list
 
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from sharing.views import downloads, favourites, owner, visitor
+from sharing.views import (
+    downloads,
+    favourites,
+    invitations,
+    owner,
+    registration,
+    visitor,
+)
 
 app_name = "sharing"
 
@@ -13,6 +20,19 @@ urlpatterns = [
     path("links/<uuid:pk>/toggle/", owner.link_toggle, name="link_toggle"),
     path("links/<uuid:pk>/delete/", owner.link_delete, name="link_delete"),
     path("links/<uuid:pk>/qr.svg", owner.link_qr, name="link_qr"),
+    path("links/<uuid:pk>/invite/", invitations.invite, name="link_invite"),
+    path("links/<uuid:pk>/activity.csv", invitations.activity_csv, name="activity_csv"),
+    path(
+        "recipients/<uuid:pk>/resend/",
+        invitations.recipient_resend,
+        name="recipient_resend",
+    ),
+    path(
+        "recipients/<uuid:pk>/revoke/",
+        invitations.recipient_revoke,
+        name="recipient_revoke",
+    ),
+    path("unsubscribe/<str:token>/", registration.unsubscribe, name="unsubscribe"),
     path("lists/<uuid:pk>/", owner.list_detail, name="list_detail"),
     path("lists/<uuid:pk>/reopen/", owner.list_reopen, name="list_reopen"),
     path("lists/<uuid:pk>/delete/", owner.list_delete, name="list_delete"),
@@ -22,6 +42,7 @@ urlpatterns = [
     # The visitor's side: /s/<token>/ and below. No account needed.
     path("s/<str:token>/", visitor.gallery, name="gallery"),
     path("s/<str:token>/unlock/", visitor.unlock, name="unlock"),
+    path("s/<str:token>/register/", registration.register, name="register"),
     path("s/<str:token>/photos/", visitor.gallery_photos, name="gallery_photos"),
     path("s/<str:token>/p/<uuid:photo>/", visitor.photo, name="photo"),
     path(

@@ -36,6 +36,14 @@ class PasswordRequired(exceptions.NotAuthenticated):
     )
 
 
+class RegistrationRequired(exceptions.PermissionDenied):
+    default_code = "registration_required"
+    default_detail = (
+        "This gallery asks for your email address first. Give it with POST "
+        ".../register/ and use the personal token it answers with."
+    )
+
+
 class TooManyPasswords(exceptions.Throttled):
     def __init__(self, error: gate.TooManyAttempts):
         # Throttled would append its own "Expected available in..." to our sentence.
@@ -84,15 +92,26 @@ class ShareRateThrottle(ScopedRateThrottle):
 
 
 def visitor_link(
-    request: Request, token: str, *, unlocked: bool = True, with_gallery: bool = True
+    request: Request,
+    token: str,
+    *,
+    unlocked: bool = True,
+    with_gallery: bool = True,
+    registered: bool = True,
 ) -> ShareLink:
     """The link a visitor may use (`sharing.gate.open_link`), or the API's 404 / 410 /
-    401."""
+    401 / 403."""
     try:
         return gate.open_link(
-            request, token, unlocked=unlocked, with_gallery=with_gallery
+            request,
+            token,
+            unlocked=unlocked,
+            with_gallery=with_gallery,
+            registered=registered,
         )
     except gate.LinkExpired as expired:
         raise LinkExpired() from expired
     except gate.Locked as locked:
         raise PasswordRequired() from locked
+    except gate.RegistrationRequired as required:
+        raise RegistrationRequired() from required

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from sharing.api import owner, visitor
+from sharing.api import invitations, owner, visitor
 
 UUID = "[0-9a-fA-F-]{36}"
 
@@ -30,6 +30,26 @@ router.register(
 LIST = "share/<str:token>/favourite-lists/<str:list_token>/"
 urlpatterns = [
     *router.urls,
+    path(
+        "links/<uuid:pk>/recipients/",
+        invitations.LinkRecipientsView.as_view(),
+        name="link-recipients",
+    ),
+    path(
+        "links/<uuid:pk>/activity.csv",
+        invitations.LinkActivityCSVView.as_view(),
+        name="link-activity-csv",
+    ),
+    path(
+        "recipients/<uuid:pk>/resend/",
+        invitations.RecipientResendView.as_view(),
+        name="recipient-resend",
+    ),
+    path(
+        "recipients/<uuid:pk>/revoke/",
+        invitations.RecipientRevokeView.as_view(),
+        name="recipient-revoke",
+    ),
     path("share/<str:token>/", visitor.VisitorGalleryView.as_view(), name="share"),
     path(
         "share/<str:token>/unlock/",

@@ -58,7 +58,7 @@ def _uuid(value: str) -> uuid.UUID:
 
 @require_safe
 @never_cache
-@visitor_view
+@visitor_view(downloading=True)
 def photo_download(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     photo = gate.visible_photo(link, photo)
     best = "original" if link.allows_original_downloads else "web"
@@ -109,7 +109,7 @@ def _chosen_photos(request: HttpRequest, link: ShareLink) -> tuple[QuerySet, lis
 
 @require_safe
 @never_cache
-@visitor_view
+@visitor_view(downloading=True)
 def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The whole gallery, ?set=<id> one set, or ?list=<id> the visitor's favourites."""
     if not link.allows_web_downloads:

@@ -8,6 +8,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,13 +19,30 @@ from sharing import gate
 from sharing.models import ShareLink
 
 
-def visitor_view(view: Callable | None = None, *, with_gallery: bool = True):
+def visitor_view(
+    view: Callable | None = None,
+    *,
+    with_gallery: bool = True,
+    downloading: bool = False,
+):
     """Call `view(request, link, ...)` only for a link this browser may look through.
     `@visitor_view(with_gallery=False)` for a view that shows nothing of the gallery
-    itself (its title, studio): the link is read without them."""
-    if view is None:
-        return lambda view: _door(view, unlocked=True, with_gallery=with_gallery)
-    return _door(view, unlocked=True, with_gallery=with_gallery)
+    itself (its title, studio): the link is read without them;
+    `@visitor_view(downloading=True)` for a download, which a link may ask an email
+    address for first."""
+
+    def door(view):
+        return _door(
+            view, unlocked=True, with_gallery=with_gallery, downloading=downloading
+        )
+
+    return door if view is None else door(view)
+
+
+def registration_page(view: Callable) -> Callable:
+    """Call `view(request, link, ...)` for an unlocked link, registered or not: the
+    page that asks for the visitor's email."""
+    return _door(view, unlocked=True, registered=False)
 
 
 def gate_page(view: Callable) -> Callable:
@@ -33,12 +51,24 @@ def gate_page(view: Callable) -> Callable:
     return _door(view, unlocked=False)
 
 
-def _door(view: Callable, *, unlocked: bool, with_gallery: bool = True) -> Callable:
+def _door(
+    view: Callable,
+    *,
+    unlocked: bool,
+    with_gallery: bool = True,
+    registered: bool = True,
+    downloading: bool = False,
+) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         try:
             link = gate.open_link(
-                request, token, unlocked=unlocked, with_gallery=with_gallery
+                request,
+                token,
+                unlocked=unlocked,
+                with_gallery=with_gallery,
+                registered=registered,
+                downloading=downloading,
             )
         except gate.LinkExpired as expired:
             return expired_response(request, expired.link)
@@ -47,6 +77,8 @@ def _door(view: Callable, *, unlocked: bool, with_gallery: bool = True) -> Calla
             if request.method == "GET":
                 unlock_url += "?" + urlencode({"next": request.get_full_path()})
             return redirect(unlock_url)
+        except gate.RegistrationRequired as required:
+            return redirect(registration_url(request, required.link, downloading))
         return view(request, link, *args, **kwargs)
 
     return wrapper
@@ -59,6 +91,19 @@ def expired_response(request: HttpRequest, link: ShareLink) -> HttpResponse:
         {"gallery": link.gallery, "studio": link.gallery.owner.public_name},
         status=410,
     )
+
+
+def registration_url(request: HttpRequest, link: ShareLink, downloading: bool) -> str:
+    """The email form, then back: to the page asked for, or for a download, to the
+    page it was asked from (the file is one click away again)."""
+    back = request.get_full_path()
+    if downloading or request.method != "GET":
+        referer = urlsplit(request.headers.get("Referer", ""))
+        back = referer.path + (f"?{referer.query}" if referer.query else "")
+        if referer.netloc != request.get_host() or not back.startswith(link_url(link)):
+            back = link_url(link)
+    url = reverse("sharing:register", args=[link.token])
+    return url + "?" + urlencode({"next": back})
 
 
 def link_url(link: ShareLink) -> str:

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galleries.ownership import owned_gallery
-from sharing import analytics, services, xmp
+from sharing import activity, analytics, services, xmp
 from sharing.forms import LinkForm
 from sharing.models import FavouriteList, LinkDay, ShareLink
 
@@ -150,6 +150,7 @@ def link_detail(request: HttpRequest, pk) -> HttpResponse:
             "days": days,
             "totals": analytics.totals([link]),
             "lists": lists,
+            "recipients": activity.rows(link),
         },
     )
 

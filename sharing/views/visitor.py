@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from galleries import pictures
 from galleries.models import GallerySet, Photo
 from galleries.signed_urls import url_window, warm_urls
-from sharing import analytics, gate, tile_cache
+from sharing import analytics, gate, recipients, tile_cache
 from sharing.models import ShareLink
 from sharing.pictures import lightbox_srcset, tile_sizes
 from sharing.tiles import tile_html
@@ -381,6 +381,8 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     favourites = favourites_state(request, link)
     hearted = photo.pk in favourites["hearted"]
     _count_view(request, link)
+    if not gate.is_owner(request, link):
+        recipients.photo_seen(link, photo)
     return render(
         request,
         "sharing/public/photo.html",

@@ -59,6 +59,7 @@ class ShareLinkSerializer(serializers.ModelSerializer):
             "favourites_enabled",
             "favourites_limit",
             "favourites_require_email",
+            "registration",
             "welcome_message",
             "created_at",
             "last_visited_at",
