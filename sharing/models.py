@@ -203,6 +203,13 @@ class FavouriteQuerySet(models.QuerySet):
             .order_by("created_at")
         )
 
+    def in_gallery_order(self) -> "FavouriteQuerySet":
+        """With their photos and sets, in the gallery's order (as the photographer
+        browses it)."""
+        return self.select_related("photo__photo_set").order_by(
+            "photo__photo_set__position", "photo__position", "photo__uploaded_at"
+        )
+
 
 class Favourite(models.Model):
     favourite_list = models.ForeignKey(

@@ -38,6 +38,7 @@ urlpatterns = [
     path("lists/<uuid:pk>/delete/", owner.list_delete, name="list_delete"),
     path("lists/<uuid:pk>/export.csv", owner.list_csv, name="list_csv"),
     path("lists/<uuid:pk>/lightroom.txt", owner.list_lightroom, name="list_lightroom"),
+    path("lists/<uuid:pk>/sidecars.zip", owner.list_xmp, name="list_xmp"),
     # The visitor's side: /s/<token>/ and below. No account needed.
     path("s/<str:token>/", visitor.gallery, name="gallery"),
     path("s/<str:token>/unlock/", visitor.unlock, name="unlock"),

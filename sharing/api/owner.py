@@ -2,7 +2,10 @@
 favourites lists visitors keep. Strangers get 404, as for a link that does not exist."""
 
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, viewsets
@@ -13,7 +16,7 @@ from rest_framework.response import Response
 from config.api_errors import extend_query_errors
 from galleries.models import Gallery
 from galleries.ownership import owned_gallery
-from sharing import analytics, services
+from sharing import analytics, services, xmp
 from sharing.api.serializers import owner as s
 from sharing.models import Favourite, FavouriteList, ShareLink
 
@@ -140,6 +143,7 @@ class GalleryFavouriteListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet
         return super().list(request, *args, **kwargs)
 
 
+@extend_query_errors(s.XmpQuerySerializer, actions=["xmp"])
 @extend_schema_view(
     retrieve=extend_schema(summary="One favourites list, with its photos and notes"),
     destroy=extend_schema(summary="Delete a favourites list"),
@@ -181,3 +185,32 @@ class FavouriteListViewSet(
             "photo__original_filename", flat=True
         )
         return Response({"filter": services.lightroom_filter(filenames)})
+
+    @extend_schema(
+        summary="The list as XMP sidecars (a ZIP of one .xmp per pick)",
+        description="Named after each original's file name without its extension "
+        '(two picks with one stem: "IMG_0001 (2).xmp"), with the pick as `mapping` '
+        "and the client's note as dc:description. Lightroom Classic reads them with "
+        "Metadata > Read Metadata from Files.",
+        parameters=[s.XmpQuerySerializer],
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def xmp(self, request: Request, pk=None) -> HttpResponse:
+        favourite_list = get_object_or_404(
+            FavouriteList.objects.filter(link__gallery__owner=request.user), pk=pk
+        )
+        query = s.XmpQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        picks = [
+            xmp.Pick(item.photo.original_filename, item.note)
+            for item in favourite_list.items.in_gallery_order()
+        ]
+        response = HttpResponse(
+            xmp.sidecars_zip(picks, query.validated_data["mapping"]),
+            content_type="application/zip",
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"favourites-{favourite_list.pk}-xmp.zip"
+        )
+        return response

@@ -376,6 +376,7 @@ API = rows(
     ("delete", "api:favourite-list-detail", ["list"], None),
     ("post", "api:favourite-list-reopen", ["list"], None),
     ("get", "api:favourite-list-lightroom", ["list"], None),
+    ("get", "api:favourite-list-xmp", ["list"], None),
 )
 
 

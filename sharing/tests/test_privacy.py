@@ -31,6 +31,7 @@ PAGES = rows(
     ("post", "sharing:list_delete", ["list"], HACKED),
     ("get", "sharing:list_csv", ["list"], None),
     ("get", "sharing:list_lightroom", ["list"], None),
+    ("get", "sharing:list_xmp", ["list"], None),
 )
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galleries.ownership import owned_gallery
-from sharing import activity, analytics, services
+from sharing import activity, analytics, services, xmp
 from sharing.forms import LinkForm
 from sharing.models import FavouriteList, LinkDay, ShareLink
 
@@ -258,9 +258,7 @@ def _chart(days: list[dict]) -> dict:
 
 def _items(favourite_list: FavouriteList):
     """A list's photos in the gallery's order, the way the photographer browses it."""
-    return favourite_list.items.select_related("photo__photo_set").order_by(
-        "photo__photo_set__position", "photo__position", "photo__uploaded_at"
-    )
+    return favourite_list.items.in_gallery_order()
 
 
 def _export_name(favourite_list: FavouriteList, suffix: str) -> str:
@@ -289,6 +287,8 @@ def list_detail(request: HttpRequest, pk) -> HttpResponse:
             "items": items,
             "lightroom": services.lightroom_filter(filenames),
             # Matches the RAW files in the catalogue as well as the JPEGs.
+            "xmp_mappings": xmp.MAPPINGS,
+            "xmp_default": xmp.DEFAULT_MAPPING,
             "lightroom_stems": services.lightroom_filter(
                 _without_extension(name) for name in filenames
             ),
@@ -370,5 +370,29 @@ def list_lightroom(request: HttpRequest, pk) -> HttpResponse:
     response = HttpResponse(text + "\n", content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         True, _export_name(favourite_list, "lightroom.txt")
+    )
+    return response
+
+
+@login_required
+@require_GET
+def list_xmp(request: HttpRequest, pk) -> HttpResponse:
+    """The list as XMP sidecars (a ZIP), each pick as the photographer chose."""
+    favourite_list = _list_for(request, pk)
+    mapping = request.GET.get("mapping", xmp.DEFAULT_MAPPING)
+    if mapping not in xmp.MAPPINGS:
+        return HttpResponseBadRequest(
+            "Choose what a pick becomes: " + ", ".join(xmp.MAPPINGS) + ".",
+            content_type="text/plain; charset=utf-8",
+        )
+    picks = [
+        xmp.Pick(item.photo.original_filename, item.note)
+        for item in _items(favourite_list)
+    ]
+    response = HttpResponse(
+        xmp.sidecars_zip(picks, mapping), content_type="application/zip"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, _export_name(favourite_list, "xmp.zip")
     )
     return response

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from galleries.models import GallerySet
 from galleries.signed_urls import rendition_urls
+from sharing import xmp
 from sharing.api.serializers import RENDITIONS_HELP, absolute_url
 from sharing.models import Favourite, FavouriteList, ShareLink
 
@@ -168,6 +169,16 @@ class FavouriteListDetailSerializer(FavouriteListSerializer):
     class Meta(FavouriteListSerializer.Meta):
         fields = [*FavouriteListSerializer.Meta.fields, "items"]
         read_only_fields = fields
+
+
+class XmpQuerySerializer(serializers.Serializer):
+    mapping = serializers.ChoiceField(
+        choices=list(xmp.MAPPINGS.items()),
+        default=xmp.DEFAULT_MAPPING,
+        help_text="What each pick becomes: rating-1 to rating-5 (xmp:Rating), "
+        "label-red/yellow/green/blue/purple (xmp:Label), or pick (xmpDM:good, which "
+        "Lightroom does not read). Default rating-5.",
+    )
 
 
 class LightroomFilterSerializer(serializers.Serializer):

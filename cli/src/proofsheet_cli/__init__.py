@@ -1,0 +1,1 @@
+"""The proofsheet command-line client."""

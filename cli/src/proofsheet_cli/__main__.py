@@ -1,0 +1,3 @@
+from proofsheet_cli.main import main
+
+raise SystemExit(main())
