@@ -297,11 +297,11 @@ def test_the_gallery_of_1000_photos_needs_a_fixed_number_of_queries(
         services.favourite_add(favourite_list=favourite_list, photo=photo)
     client.get(gallery_url(link))  # today's salt and counters exist from now on
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(9):
         response = client.get(gallery_url(link))
     assert response.status_code == 200
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         fragment = client.get(
             reverse("sharing:gallery_photos", args=[link.token]) + "?from=520"
         )
