@@ -122,7 +122,7 @@ def _logo(brand: Brand, field: str) -> Logo | None:
 
 def brand_for(owner) -> BrandView:
     """The studio's brand as clients see it (Proofsheet's look where none is set)."""
-    brand = Brand.objects.filter(owner=owner).first()
+    brand = _row(owner)
     if brand is None:
         return BrandView(studio_name=owner.public_name)
     accent = brand.accent.lower()
@@ -143,9 +143,20 @@ def brand_for(owner) -> BrandView:
     )
 
 
+def _row(owner) -> Brand | None:
+    """The owner's Brand row: the one loaded with them (a link reads its studio with
+    `select_related("gallery__owner__brand")`, so a client's page costs no query for
+    it), else read now."""
+    try:
+        return owner.brand
+    except Brand.DoesNotExist:
+        return None
+
+
 def brand_of(owner) -> Brand:
     """The photographer's Brand row (a default one, unsaved, if none yet)."""
-    return Brand.objects.filter(owner=owner).first() or Brand(owner=owner)
+    # The same instance `brand_for` reads, so what is written is what is shown.
+    return _row(owner) or Brand(owner=owner)
 
 
 def logo_file(owner_id, filename: str) -> str | None:
@@ -189,13 +200,21 @@ def _clean(field: str, value):
     return value
 
 
+def _locked(owner) -> Brand:
+    """The owner's Brand row, locked for a write (made if none yet), and kept on the
+    owner so that what `brand_for(owner)` shows next is what was written."""
+    brand, _created = Brand.objects.select_for_update().get_or_create(owner=owner)
+    owner.brand = brand
+    return brand
+
+
 def brand_update(*, owner, **changes) -> Brand:
     """Save the brand's settings given (any of `SETTINGS`)."""
     unknown = set(changes) - set(SETTINGS)
     if unknown:
         raise TypeError(f"not brand settings: {sorted(unknown)}")
     with transaction.atomic():
-        brand, _created = Brand.objects.select_for_update().get_or_create(owner=owner)
+        brand = _locked(owner)
         for field, value in changes.items():
             setattr(brand, field, _clean(field, value))
         brand.full_clean(exclude=["owner"])
@@ -226,9 +245,7 @@ def logo_set(*, owner, upload, dark: bool = False) -> Brand:
     )
     try:
         with transaction.atomic():
-            brand, _created = Brand.objects.select_for_update().get_or_create(
-                owner=owner
-            )
+            brand = _locked(owner)
             previous = getattr(brand, field)
             setattr(brand, field, name)
             setattr(brand, f"{field}_width", prepared.width)
@@ -245,7 +262,7 @@ def logo_set(*, owner, upload, dark: bool = False) -> Brand:
 def logo_remove(*, owner, dark: bool = False) -> Brand:
     field = _field(dark)
     with transaction.atomic():
-        brand, _created = Brand.objects.select_for_update().get_or_create(owner=owner)
+        brand = _locked(owner)
         previous = getattr(brand, field)
         setattr(brand, field, "")
         setattr(brand, f"{field}_width", 0)

@@ -96,12 +96,12 @@ def open_link(
 def get_link(token: str, *, with_gallery: bool = True) -> ShareLink:
     """The active, unexpired link with this token, or 404 / LinkExpired."""
     # Every visitor's request starts here, so it costs two light queries: the link
-    # with its gallery and studio (the cover is the gallery page's own business; a
+    # with its gallery, studio and the studio's brand (the cover is the gallery page's own business; a
     # list of photos needs neither), and the ids of the sets it shows
     # (`ShareLink.load_visible_set_ids`), not set objects.
     links = ShareLink.objects.filter(token=token, is_active=True)
     if with_gallery:
-        links = links.select_related("gallery__owner")
+        links = links.select_related("gallery__owner__brand")
     link = links.first()
     if link is None:
         # A recipient's personal address of a link (sharing/recipients.py).

@@ -298,10 +298,10 @@ class RecipientQuerySet(models.QuerySet):
 
     def opening(self, token: str) -> "Recipient | None":
         """The recipient whose personal address `token` is, with its link, gallery
-        and studio, if not revoked and the link is active."""
+        studio and brand, if not revoked and the link is active."""
         return (
             self.filter(token=token, revoked_at__isnull=True, link__is_active=True)
-            .select_related("link__gallery__owner")
+            .select_related("link__gallery__owner__brand")
             .first()
         )
 
