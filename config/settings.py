@@ -480,6 +480,16 @@ PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 
 # --- Internationalisation -----------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# The languages a client's pages and emails can be in: each gallery's own, chosen by
+# its photographer (galleries/languages.py), never the browser's. Catalogs: locale/,
+# compiled by bin/setup and the Dockerfile (`manage.py compilemessages`).
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -35,6 +35,7 @@ class BrandForm(forms.ModelForm):
             "phone",
             "instagram",
             "credit_proofsheet",
+            "language",
         ]
         labels = {
             "typeface": _("Typefaces"),
@@ -43,10 +44,15 @@ class BrandForm(forms.ModelForm):
             "phone": _("Phone"),
             "instagram": _("Instagram"),
             "credit_proofsheet": _("Credit Proofsheet in the footer of client pages"),
+            "language": _("Language of your galleries"),
         }
         help_texts = {
             "typeface": _("Headings and text of your client pages."),
             "instagram": _("Your name on Instagram, e.g. @yourstudio."),
+            "language": _(
+                "What your clients read on your galleries and in their emails; "
+                "each gallery can choose another."
+            ),
         }
         widgets = {"typeface": forms.RadioSelect}
 

@@ -56,6 +56,10 @@ class Gallery(models.Model):
         related_name="+",
         help_text="Falls back to the first photo.",
     )
+    # The client's pages and emails of this gallery; "" for the studio's language.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -387,6 +391,10 @@ class Brand(models.Model):
     instagram = models.CharField(max_length=30, blank=True)
     credit_proofsheet = models.BooleanField(
         default=True, help_text="The client footer says “Shared with Proofsheet”."
+    )
+    # The language of the studio's galleries unless a gallery picks its own.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     updated_at = models.DateTimeField(auto_now=True)
 

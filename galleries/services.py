@@ -28,10 +28,15 @@ def gallery_create(
     title: str,
     event_date: datetime.date | None = None,
     description: str = "",
+    language: str = "",
 ) -> Gallery:
     with transaction.atomic():
         gallery = Gallery(
-            owner=owner, title=title, event_date=event_date, description=description
+            owner=owner,
+            title=title,
+            event_date=event_date,
+            description=description,
+            language=language,
         )
         gallery.full_clean()
         gallery.save()
@@ -40,7 +45,7 @@ def gallery_create(
 
 
 def gallery_update(*, gallery: Gallery, **fields) -> Gallery:
-    allowed = {"title", "event_date", "description"}
+    allowed = {"title", "event_date", "description", "language"}
     changed = [
         name
         for name, value in fields.items()

@@ -23,6 +23,7 @@ from django.utils.http import (
     content_disposition_header,
     url_has_allowed_host_and_scheme,
 )
+from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -93,7 +94,10 @@ def gallery_create(request: HttpRequest) -> HttpResponse:
     form = GalleryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         gallery = services.gallery_create(owner=request.user, **form.cleaned_data)
-        messages.success(request, f"“{gallery.title}” is ready for photos.")
+        messages.success(
+            request,
+            _("“%(title)s” is ready for photos.") % {"title": gallery.title},
+        )
         return redirect("galleries:detail", pk=gallery.pk)
     return render(request, "galleries/gallery_form.html", {"form": form})
 
@@ -157,7 +161,7 @@ def gallery_edit(request: HttpRequest, pk) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.gallery_update(gallery=gallery, **form.cleaned_data)
-        messages.success(request, "Gallery saved.")
+        messages.success(request, _("Gallery saved."))
         return redirect("galleries:detail", pk=gallery.pk)
     return render(
         request, "galleries/gallery_form.html", {"form": form, "gallery": gallery}
@@ -170,7 +174,10 @@ def gallery_delete(request: HttpRequest, pk) -> HttpResponse:
     gallery = owned_gallery(request, pk)
     if request.method == "POST":
         services.gallery_delete(gallery=gallery)
-        messages.success(request, f"“{gallery.title}” and its photos were deleted.")
+        messages.success(
+            request,
+            _("“%(title)s” and its photos were deleted.") % {"title": gallery.title},
+        )
         return redirect("galleries:dashboard")
     count = gallery.photos.visible_to_owner().count()
     return render(
