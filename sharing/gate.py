@@ -26,7 +26,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from config.client_address import client_address as client_address
 from galleries.models import Photo
-from sharing import password_attempts, recipients
+from sharing import language, password_attempts, recipients
 from sharing.models import Recipient, ShareLink
 from sharing.password_attempts import PleaseWait as PleaseWait
 from sharing.password_attempts import TooManyAttempts as TooManyAttempts
@@ -99,7 +99,9 @@ def get_link(token: str, *, with_gallery: bool = True) -> ShareLink:
     # with its gallery, studio and the studio's brand (the cover is the gallery page's own business; a
     # list of photos needs neither), and the ids of the sets it shows
     # (`ShareLink.load_visible_set_ids`), not set objects.
-    links = ShareLink.objects.filter(token=token, is_active=True)
+    links = language.with_language(
+        ShareLink.objects.filter(token=token, is_active=True)
+    )
     if with_gallery:
         links = links.select_related("gallery__owner__brand")
     link = links.first()

@@ -9,6 +9,7 @@ link is 404 (the same body for both), an expired one 410, and a password link an
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -20,7 +21,7 @@ from rest_framework.response import Response
 
 from galleries.api.mixins import SignsPageURLsMixin
 from galleries.models import Photo
-from sharing import analytics, gate, services
+from sharing import analytics, gate, language, services
 from sharing.api.gate import (
     ShareAccessAuthentication,
     ShareRateThrottle,
@@ -50,13 +51,13 @@ FAVOURITES_ERRORS = {**GATE_ERRORS, 403: s.FavouritesOffError}
 
 class FavouritesDisabled(exceptions.PermissionDenied):
     default_code = "favourites_disabled"
-    default_detail = "Favourites are turned off for this gallery."
+    default_detail = _("Favourites are turned off for this gallery.")
 
 
 class ListSubmitted(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "list_submitted"
-    default_detail = (
+    default_detail = _(
         "This list has been sent to the photographer, so it can no longer change."
     )
 
@@ -75,6 +76,11 @@ class VisitorAPIView(generics.GenericAPIView):
     pagination_class = None
     # False where the answer shows nothing of the gallery itself (title, studio).
     link_with_gallery = True
+
+    def dispatch(self, request, *args, **kwargs):
+        # Answers (errors too) in the gallery's language once the link is known.
+        with language.visit():
+            return language.labelled(super().dispatch(request, *args, **kwargs))
 
     def get_link(self) -> ShareLink:
         if not hasattr(self, "_link"):

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from sharing import branding, gate
+from sharing import branding, gate, language
 from sharing.models import ShareLink
 
 
@@ -61,6 +61,11 @@ def _door(
 ) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        # Every answer about a link is in its gallery's language (sharing/language.py).
+        with language.visit():
+            return language.labelled(answer(request, token, *args, **kwargs))
+
+    def answer(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         try:
             link = gate.open_link(
                 request,
@@ -71,6 +76,7 @@ def _door(
                 downloading=downloading,
             )
         except gate.LinkExpired as expired:
+            language.speak(expired.link)
             return expired_response(request, expired.link)
         except gate.Locked as locked:
             unlock_url = reverse("sharing:unlock", args=[locked.link.token])
@@ -79,6 +85,7 @@ def _door(
             return redirect(unlock_url)
         except gate.RegistrationRequired as required:
             return redirect(registration_url(request, required.link, downloading))
+        language.speak(link)
         try:
             return view(request, link, *args, **kwargs)
         except Http404:
