@@ -7,6 +7,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from galleries.models import Gallery, GallerySet, Photo
 from sharing import analytics, client_mail, list_emails, recipients, tasks
@@ -96,23 +98,25 @@ class FavouritesClosed(ValidationError):
 
 def _check_open(favourite_list: FavouriteList) -> None:
     if not favourite_list.link.favourites_enabled:
-        raise FavouritesClosed("Favourites are turned off for this gallery.")
+        raise FavouritesClosed(_("Favourites are turned off for this gallery."))
     if favourite_list.is_submitted:
         raise FavouritesClosed(
-            "This list has been sent to the photographer, so it can no longer change."
+            _(
+                "This list has been sent to the photographer, so it can no longer change."
+            )
         )
 
 
 def list_start(*, link: ShareLink, name: str, email: str = "") -> FavouriteList:
     if not link.favourites_enabled:
-        raise FavouritesClosed("Favourites are turned off for this gallery.")
+        raise FavouritesClosed(_("Favourites are turned off for this gallery."))
     name = name.strip()
     email = email.strip()
     errors = {}
     if not name:
-        errors["name"] = "Tell the photographer who you are."
+        errors["name"] = _("Tell the photographer who you are.")
     if link.favourites_require_email and not email:
-        errors["email"] = "The photographer asks for your email address."
+        errors["email"] = _("The photographer asks for your email address.")
     if errors:
         raise ValidationError(errors)
     favourite_list = FavouriteList(
@@ -130,7 +134,9 @@ def list_start(*, link: ShareLink, name: str, email: str = "") -> FavouriteList:
     return favourite_list
 
 
-HEART_AFTER_START_REFUSED = "That photo could not be added. Try its heart again."
+HEART_AFTER_START_REFUSED = gettext_lazy(
+    "That photo could not be added. Try its heart again."
+)
 
 
 def list_start_from_heart(

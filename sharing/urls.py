@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sharing.views import (
+    catalog,
     downloads,
     favourites,
     invitations,
@@ -12,6 +13,8 @@ from sharing.views import (
 app_name = "sharing"
 
 urlpatterns = [
+    # The client pages' script strings, by language (sharing/views/catalog.py).
+    path("s/i18n/<str:language>.js", catalog.js_catalog, name="js_catalog"),
     # The photographer's side: links and the lists their visitors sent.
     path("galleries/<uuid:pk>/links/", owner.link_list, name="links"),
     path("galleries/<uuid:pk>/links/new/", owner.link_create, name="link_create"),

@@ -31,6 +31,8 @@ from django.http import (
 )
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -41,8 +43,10 @@ from sharing.models import ShareLink
 from sharing.views.favourites import current_list
 from sharing.views.gate import visitor_view
 
-NO_DOWNLOADS = "This gallery's link does not allow downloads."
-WEB_ONLY = "This gallery's link allows web-size downloads only, not originals."
+NO_DOWNLOADS = gettext_lazy("This gallery's link does not allow downloads.")
+WEB_ONLY = gettext_lazy(
+    "This gallery's link allows web-size downloads only, not originals."
+)
 
 
 def _text(message: str, response_class=HttpResponse) -> HttpResponse:
@@ -64,7 +68,7 @@ def photo_download(request: HttpRequest, link: ShareLink, photo) -> HttpResponse
     best = "original" if link.allows_original_downloads else "web"
     size = request.GET.get("size", best)
     if size not in {"web", "original"}:
-        return _text('Ask for size "web" or "original".', HttpResponseBadRequest)
+        return _text(_('Ask for size "web" or "original".'), HttpResponseBadRequest)
     if not link.allows_web_downloads:
         return _text(NO_DOWNLOADS, HttpResponseForbidden)
     original = size == "original"
@@ -118,7 +122,9 @@ def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
     originals = link.allows_original_downloads
     files = zips.entries(photos, originals=originals)
     if not files:
-        return _text("There are no photos to download here yet.", HttpResponseNotFound)
+        return _text(
+            _("There are no photos to download here yet."), HttpResponseNotFound
+        )
 
     selection = [
         f"{key}={request.GET[key]}" for key in ("set", "list") if key in request.GET
@@ -140,7 +146,7 @@ def _archive_response(
     304 for a tag the client has, 412 or 416 (config/http_ranges.py decides)."""
     answer = http_ranges.evaluate(request, etag=archive.etag, size=archive.size)
     if answer.status == 416:
-        response = _text("That range is not inside this archive.")
+        response = _text(_("That range is not inside this archive."))
         response.status_code = 416
     elif not answer.has_body or request.method == "HEAD":
         # Download managers ask first; answering must not read the whole gallery.

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galleries import pictures
@@ -180,7 +181,9 @@ def _started(
             _json_state(request, link, error=heart_error, hearted=hearted)
         )
     messages.success(
-        request, f"Hello {favourite_list.name}! Tap the heart on the photos you love."
+        request,
+        _("Hello %(name)s! Tap the heart on the photos you love.")
+        % {"name": favourite_list.name},
     )
     if heart_error:
         messages.error(request, heart_error)
@@ -222,7 +225,7 @@ def _who_first(request: HttpRequest, link: ShareLink, photo, back: str) -> HttpR
     start_url += "?" + urlencode({"photo": photo.pk, "next": back})
     if wants_json(request):
         return JsonResponse(
-            {"error": "Tell us who you are first.", "start": start_url}, status=409
+            {"error": _("Tell us who you are first."), "start": start_url}, status=409
         )
     return redirect(start_url)
 
@@ -262,7 +265,7 @@ def note(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Note saved.")
+        messages.success(request, _("Note saved."))
     return redirect(_back_to(request, link, photo.pk))
 
 
@@ -319,5 +322,7 @@ def resume(request: HttpRequest, link: ShareLink, list_token: str) -> HttpRespon
     if favourite_list is None:
         raise Http404
     remember_list(request, link, favourite_list)
-    messages.success(request, f"Welcome back, {favourite_list.name}.")
+    messages.success(
+        request, _("Welcome back, %(name)s.") % {"name": favourite_list.name}
+    )
     return redirect(link_url(link))

@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -195,6 +197,7 @@ class TileKey(NamedTuple):
     """Everything a tile draws: two tiles with one key are the same HTML."""
 
     token: str
+    language: str  # the words around the photo (sharing/language.py)
     favourites: str  # "off", "open" or "sent"
     hearted: bool
     number: int
@@ -218,6 +221,7 @@ def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
     keys = [
         TileKey(
             link.token,
+            translation.get_language(),
             mode,
             photo.pk in favourites["hearted"],
             listing.start + number,
@@ -465,7 +469,8 @@ def unlock(request: HttpRequest, link: ShareLink) -> HttpResponse:
         try:
             if gate.unlock(request, link, request.POST.get("password", "")):
                 return redirect(next_url)
-            error, status = "That password is not right. Check it and try again.", 400
+            error = _("That password is not right. Check it and try again.")
+            status = 400
         except gate.TooManyAttempts as refused:
             # Waiting for its turn is not this guest's doing: the form again, with how
             # long to wait. Too many of their own wrong tries: a page that says so.

@@ -8,6 +8,12 @@
   var grid = doc.querySelector("[data-grid]");
   var ZERO = "00000000-0000-0000-0000-000000000000";
   var loadMore = function () { return Promise.resolve(false); };
+  // The page's language (Django's JavaScript catalogue, sharing/views/catalog.py,
+  // loaded just before this script); English as written here without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%s/g, function () { return values.shift(); });
+  };
 
   /* Talking to the server ------------------------------------------------- */
 
@@ -107,7 +113,7 @@
   function toggleHeart(id, button) {
     var state = root.getAttribute("data-list");
     if (state === "sent") {
-      say("Your list was sent, so it can’t change now.", true);
+      say(gettext("Your list was sent, so it can’t change now."), true);
       return;
     }
     if (state !== "open") {
@@ -130,11 +136,11 @@
         showHeart(id, !!body.hearted);
         replaceBar(body.bar);
         if (body.error) say(body.error, true);
-        else say(body.hearted ? "Added to your favourites." : "Removed from your favourites.");
+        else say(body.hearted ? gettext("Added to your favourites.") : gettext("Removed from your favourites."));
       })
       .catch(function () {
         showHeart(id, !on);
-        say("That didn’t save. Check your connection and try again.", true);
+        say(gettext("That didn’t save. Check your connection and try again."), true);
       })
       .then(function () { button.classList.remove("is-busy"); });
   }
@@ -186,7 +192,7 @@
       postJSON(form.action, new FormData(form))
         .then(function (body) {
           if (body.status !== 200) {
-            error.textContent = body.error || "Please check the form.";
+            error.textContent = body.error || gettext("Please check the form.");
             error.hidden = false;
             var invalid = body.errors && (body.errors.name ? "name" : body.errors.email ? "email" : "");
             if (invalid) form.elements[invalid].focus();
@@ -196,9 +202,9 @@
           replaceBar(body.bar);
           startDialog.close();
           if (pendingHeart && body.hearted) showHeart(pendingHeart, true, true);
-          say(body.error || "You can choose now: tap the heart on the photos you love.", !!body.error);
+          say(body.error || gettext("You can choose now: tap the heart on the photos you love."), !!body.error);
         })
-        .catch(function () { error.textContent = "That didn’t work. Please try again."; error.hidden = false; })
+        .catch(function () { error.textContent = gettext("That didn’t work. Please try again."); error.hidden = false; })
         .then(function () { button.disabled = false; });
     });
   }
@@ -323,7 +329,7 @@
         else doc.documentElement.requestFullscreen().catch(function () {});
       });
       doc.addEventListener("fullscreenchange", function () {
-        full.setAttribute("aria-label", doc.fullscreenElement ? "Leave full screen" : "Full screen");
+        full.setAttribute("aria-label", doc.fullscreenElement ? gettext("Leave full screen") : gettext("Full screen"));
         window.requestAnimationFrame(fit);
       });
     }
@@ -394,7 +400,7 @@
       heart.hidden = root.getAttribute("data-list") === "sent";
       heart.classList.toggle("is-on", on);
       heart.setAttribute("aria-pressed", on ? "true" : "false");
-      heart.setAttribute("aria-label", "Favourite " + thumb.alt.replace(/^.*: /, ""));
+      heart.setAttribute("aria-label", interpolate(gettext("Favourite %s"), [thumb.alt.replace(/^.*: /, "")]));
     }
     Array.prototype.forEach.call(lightbox.querySelectorAll("[data-lb-download]"), function (a) {
       a.href = downloadUrl(id, a.getAttribute("data-lb-download"));
