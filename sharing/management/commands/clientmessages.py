@@ -89,6 +89,13 @@ def ignore_patterns(domain: str) -> list[str]:
 class Command(BaseCommand):
     help = "Regenerate the client catalogs (locale/<lang>/LC_MESSAGES/*.po)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--symlinks",
+            action="store_true",
+            help="Follow symlinks to sources (for a copy of the tree made of links).",
+        )
+
     def handle(self, *args, **options):
         for domain in ("django", "djangojs"):
             call_command(
@@ -99,5 +106,6 @@ class Command(BaseCommand):
                 no_obsolete=True,
                 no_location=False,
                 add_location="file",
+                symlinks=options["symlinks"],
                 verbosity=options["verbosity"],
             )
