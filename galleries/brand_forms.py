@@ -61,12 +61,16 @@ class BrandForm(forms.ModelForm):
         self.initial.setdefault("no_accent", not self.instance.accent)
         if not self.instance.accent:
             self.initial["accent"] = "#1d6354"
+        # A form without it (an older page, a script) keeps the studio's language.
+        self.fields["language"].required = False
 
     def settings(self) -> dict:
         """The cleaned settings, for `brand.brand_update`."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         if self.cleaned_data["no_accent"]:
             data["accent"] = ""
+        if not data["language"]:
+            del data["language"]
         return data
 
     def _post_clean(self):

@@ -181,3 +181,36 @@ def test_an_invitation_starts_in_the_gallerys_language(link, german):
 
     assert subject == "Ihre Fotos von Anna & Ben sind fertig"
     assert message.startswith("Guten Tag,")
+
+
+def test_the_photographer_picks_a_gallerys_language_on_its_form(
+    owner_client, client, link, gallery
+):
+    owner_client.post(
+        reverse("galleries:edit", args=[gallery.pk]),
+        {"title": gallery.title, "event_date": "", "description": "", "language": "es"},
+    )
+
+    text = page(client.get(gallery_url(link)))
+    assert _html_lang(text) == "es"
+    assert "Ir a las fotos" in text
+
+
+def test_the_photographer_sets_the_studios_language_on_the_brand_page(
+    owner_client, owner
+):
+    owner_client.post(
+        reverse("galleries:brand"),
+        {"typeface": "system", "no_accent": "on", "language": "de"},
+    )
+
+    assert brand.brand_for(owner).language == "de"
+
+
+def test_the_api_sets_and_shows_a_gallerys_language(owner_api, gallery):
+    response = owner_api.patch(
+        f"/api/v1/galleries/{gallery.pk}/", {"language": "fr"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["language"] == "fr"
