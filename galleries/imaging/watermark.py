@@ -67,15 +67,16 @@ def _text_mark(text: str) -> Image.Image:
     font = ImageFont.load_default(size=TEXT_PIXELS)
     stroke = max(TEXT_PIXELS // 16, 2)
     left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
-    mark = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
-    ImageDraw.Draw(mark).text(
-        (-left, -top),
-        text,
-        font=font,
-        fill=(255, 255, 255, 255),
-        stroke_width=stroke,
-        stroke_fill=(0, 0, 0, 160),
+    size, origin = (right - left, bottom - top), (-left, -top)
+    # Two masks: the letters, and the letters with their outline.
+    letters, outlined = Image.new("L", size), Image.new("L", size)
+    ImageDraw.Draw(letters).text(origin, text, font=font, fill=255)
+    ImageDraw.Draw(outlined).text(
+        origin, text, font=font, fill=255, stroke_width=stroke, stroke_fill=255
     )
+    mark = Image.new("RGBA", size, (0, 0, 0, 0))
+    mark.paste((0, 0, 0, 150), (0, 0), outlined)
+    mark.paste((255, 255, 255, 255), (0, 0), letters)
     return mark
 
 
@@ -124,8 +125,16 @@ def stamp(photo: Image.Image, spec: Spec) -> Image.Image:
     base = photo.convert("RGBA")
     mark = _fitted(_mark(spec), base.size, spec)
     layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
-    for place in _places(mark, base.size, spec.position):
-        layer.paste(mark, place, mark)
+    for x, y in _places(mark, base.size, spec.position):
+        # Drawn over what is there (not pasted: that would square the alpha), and
+        # cut where it runs off the photo.
+        left, top = max(-x, 0), max(-y, 0)
+        right = min(mark.width, base.width - x)
+        bottom = min(mark.height, base.height - y)
+        if right > left and bottom > top:
+            layer.alpha_composite(
+                mark, dest=(x + left, y + top), source=(left, top, right, bottom)
+            )
     drawn = Image.alpha_composite(base, layer)
     return drawn if photo.mode in ("RGBA", "LA") else drawn.convert("RGB")
 
