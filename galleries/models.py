@@ -133,6 +133,16 @@ class PhotoQuerySet(models.QuerySet):
             & ~Q(**{f"renditions__{Photo.WEB_RENDITION}__has_key": "crc32"})
         )
 
+    def watermark_progress(self, version: str) -> dict[str, int]:
+        """How many ready photos there are, and how many have the watermark `version`
+        made (galleries/watermarks.py), in one query."""
+        return self.ready().aggregate(
+            total=Count("pk"),
+            made=Count(
+                "pk", filter=Q(watermark_version=version) & ~Q(watermark_version="")
+            ),
+        )
+
     def needing_attention(self) -> "PhotoQuerySet":
         """Uploads that did not become photos: failed processing or refused files."""
         return self.filter(status__in=Photo.NEEDS_ATTENTION)

@@ -71,9 +71,10 @@ def stored_names(photo) -> list[str]:
 
 
 def _version(row: Watermark) -> str:
+    # Only what is drawn: the text of an image watermark changes nothing.
+    drawn = row.image if row.kind == Watermark.Kind.IMAGE else row.text.strip()
     material = "\n".join(
-        [row.kind, row.text.strip(), row.image, row.position, str(row.size)]
-        + [str(row.opacity)]
+        [row.kind, drawn, row.position, str(row.size), str(row.opacity)]
     )
     return hashlib.blake2b(material.encode(), digest_size=8).hexdigest()
 

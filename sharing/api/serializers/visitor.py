@@ -175,7 +175,9 @@ class VisitorPhotoSerializer(serializers.ModelSerializer):
         link = self.context.get("link")
         if link is None or watermarked.version(link) is None:
             return rendition_urls(photo)
-        return rendition_urls(watermarked.Seen(photo, watermarked.everything(link, photo)))
+        return rendition_urls(
+            watermarked.Seen(photo, watermarked.everything(link, photo))
+        )
 
     def get_being_prepared(self, photo: Photo) -> bool:
         link = self.context.get("link")
