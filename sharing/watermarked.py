@@ -65,7 +65,12 @@ def grid(link, photo) -> dict:
         return photo.renditions
     if link.watermark_thumbnails:
         return _only(_marked(photo, current), GRID_NAMES)
-    return _only(photo.renditions, GRID_NAMES)
+    # Plain thumbnails, each signed for itself alone: a local URL signed for the
+    # photo's folder would open its plain web-size file too, by guessing its name.
+    return {
+        key: {**value, "single": True}
+        for key, value in _only(photo.renditions, GRID_NAMES).items()
+    }
 
 
 def large(link, photo) -> dict:
