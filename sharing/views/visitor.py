@@ -235,7 +235,7 @@ def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
             photo.color,
             photo.renditions_size,
             url_window(photo),
-            (*watermark_mode, photo.watermark_version if watermark_mode else ""),
+            (*watermark_mode, photo.watermark_version) if watermark_mode else (),
         )
         for number, photo in enumerate(listing.photos, start=1)
     ]
