@@ -120,23 +120,27 @@ def _places(mark: Image.Image, photo: tuple[int, int], position: str):
     yield x, y
 
 
-def stamp(photo: Image.Image, spec: Spec) -> Image.Image:
-    """The photo with the watermark drawn on it (RGB, or RGBA if it had alpha)."""
-    base = photo.convert("RGBA")
-    mark = _fitted(_mark(spec), base.size, spec)
-    layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
-    for x, y in _places(mark, base.size, spec.position):
-        # Drawn over what is there (not pasted: that would square the alpha), and
-        # cut where it runs off the photo.
+def stamp(drawn: Image.Image, spec: Spec) -> Image.Image:
+    """Draw the watermark on the photo (in place: render's own decoded copy)."""
+    mark = _fitted(_mark(spec), drawn.size, spec)
+    if drawn.mode == "RGB":
+        # Pasting through the mark's alpha blends it over the photo ("over" on an
+        # opaque photo), touching only the pixels it covers: no RGBA copy of the
+        # whole preview, no full-frame composite.
+        colour, alpha = mark.convert("RGB"), mark.getchannel("A")
+        for place in _places(mark, drawn.size, spec.position):
+            drawn.paste(colour, place, alpha)
+        return drawn
+    for x, y in _places(mark, drawn.size, spec.position):
+        # Over a transparent photo: composited, cut where it runs off the photo.
         left, top = max(-x, 0), max(-y, 0)
-        right = min(mark.width, base.width - x)
-        bottom = min(mark.height, base.height - y)
+        right = min(mark.width, drawn.width - x)
+        bottom = min(mark.height, drawn.height - y)
         if right > left and bottom > top:
-            layer.alpha_composite(
+            drawn.alpha_composite(
                 mark, dest=(x + left, y + top), source=(left, top, right, bottom)
             )
-    drawn = Image.alpha_composite(base, layer)
-    return drawn if photo.mode in ("RGBA", "LA") else drawn.convert("RGB")
+    return drawn
 
 
 def render(preview: BinaryIO, spec: Spec) -> tuple[rendering.Rendition, ...]:
@@ -145,4 +149,5 @@ def render(preview: BinaryIO, spec: Spec) -> tuple[rendering.Rendition, ...]:
     with Image.open(preview) as image:
         image.load()
         picture = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        # (a stored preview is a JPEG: RGB, already upright and in sRGB)
     return rendering.renditions_of(stamp(picture, spec))
