@@ -263,6 +263,27 @@ def test_an_image_watermark_is_drawn_from_its_transparent_png(
     assert green > 100
 
 
+def test_thumbnails_carry_the_watermark_when_the_link_asks(client, link, gallery):
+    ShareLink.objects.filter(pk=link.pk).update(watermark_thumbnails=True)
+    page = client.get(reverse("sharing:gallery", args=[link.token])).content.decode()
+
+    granted = _granted(page)
+    assert granted
+    assert all("/wm-" in name for name in granted)
+
+
+def test_turning_the_watermark_on_changes_the_tiles_already_drawn(client, gallery):
+    link = ShareLinkFactory(gallery=gallery)
+    before = client.get(reverse("sharing:gallery", args=[link.token])).content
+    assert not _granted(before.decode()) & _marked_web_names(gallery)
+
+    ShareLink.objects.filter(pk=link.pk).update(watermark=True)
+    after = client.get(reverse("sharing:gallery", args=[link.token])).content.decode()
+
+    assert not _granted(after) & _plain_web_names(gallery)
+    assert "data-wm" in after
+
+
 def test_a_link_without_the_watermark_shows_the_plain_files(client, gallery):
     plain_link = ShareLinkFactory(gallery=gallery)
     page = client.get(reverse("sharing:gallery", args=[plain_link.token]))
