@@ -57,6 +57,11 @@ urlpatterns = [
         name="share-unlock",
     ),
     path(
+        "share/<str:token>/register/",
+        visitor.RegisterView.as_view(),
+        name="share-register",
+    ),
+    path(
         "share/<str:token>/photos/",
         visitor.VisitorPhotoListView.as_view(),
         name="share-photo-list",
