@@ -184,7 +184,7 @@ class UnlockView(VisitorAPIView):
 )
 class RegisterView(VisitorAPIView):
     authentication_classes = [ShareAccessAuthentication]
-    serializer_class = s.RegisterSerializer
+    serializer_class = s.VisitorRegisterSerializer
 
     @extend_schema(
         summary="Give your email to a link that asks for it",
@@ -195,12 +195,12 @@ class RegisterView(VisitorAPIView):
         "the same address again answers the same token. A password link must be "
         "unlocked first.",
         parameters=[TOKEN],
-        request=s.RegisterSerializer,
-        responses={200: s.RegisterResponseSerializer, **GATE_ERRORS},
+        request=s.VisitorRegisterSerializer,
+        responses={200: s.VisitorRegisterResponseSerializer, **GATE_ERRORS},
     )
     def post(self, request: Request, token: str) -> Response:
         link = visitor_link(request, token, registered=False)
-        payload = s.RegisterSerializer(data=request.data)
+        payload = s.VisitorRegisterSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if link.registration == ShareLink.Registration.OFF:
             raise exceptions.ValidationError(
@@ -227,7 +227,7 @@ class RegisterView(VisitorAPIView):
                 reverse("sharing:gallery", args=[recipient.token])
             ),
         }
-        return Response(s.RegisterResponseSerializer(body).data)
+        return Response(s.VisitorRegisterResponseSerializer(body).data)
 
 
 class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPIView):

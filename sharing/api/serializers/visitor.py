@@ -293,11 +293,11 @@ class UnlockResponseSerializer(serializers.Serializer):
     )
 
 
-class RegisterSerializer(serializers.Serializer):
+class VisitorRegisterSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
 
 
-class RegisterResponseSerializer(serializers.Serializer):
+class VisitorRegisterResponseSerializer(serializers.Serializer):
     token = serializers.CharField(
         help_text="Your personal token: use it in place of the link's token, in "
         "these URLs and the web address /s/<token>/."
