@@ -31,6 +31,11 @@ LIST = "share/<str:token>/favourite-lists/<str:list_token>/"
 urlpatterns = [
     *router.urls,
     path(
+        "invitation-template/",
+        invitations.InvitationTemplateView.as_view(),
+        name="invitation-template",
+    ),
+    path(
         "links/<uuid:pk>/recipients/",
         invitations.LinkRecipientsView.as_view(),
         name="link-recipients",
