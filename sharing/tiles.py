@@ -42,15 +42,23 @@ def tile_html(tile: dict, *, total: int, favourites: str) -> SafeString:
         f' sizes="{sizes}">'
         for source in picture["sources"]
     )
+    # A watermarked link's lightbox shows only its own (watermarked) sizes.
+    marked = " data-wm" if tile.get("watermarked") else ""
+    if picture["src"]:
+        shown = (
+            f'<picture>{sources}<img src="{escape(picture["src"])}"'
+            f' srcset="{escape(picture["srcset"])}" sizes="{sizes}"'
+            f' width="{photo.width}" height="{photo.height}"'
+            f' alt="{alt}" loading="lazy"'
+            f' decoding="async" fetchpriority="low"></picture>'
+        )
+    else:  # its watermarked copy is being made (sharing/watermarked.py)
+        shown = f'<span class="tile__preparing">{escape(_("Being prepared"))}</span>'
     return mark_safe(
         f'<li class="tile" style="{style}">'
         f'<a class="tile__link" id="p-{pk}" href="{escape(tile["url"])}"'
-        f' data-lb="{escape(tile["lightbox"])}" data-id="{pk}" data-n="{number}">'
-        f'<picture>{sources}<img src="{escape(picture["src"])}"'
-        f' srcset="{escape(picture["srcset"])}" sizes="{sizes}"'
-        f' width="{photo.width}" height="{photo.height}"'
-        f' alt="{alt}" loading="lazy"'
-        f' decoding="async" fetchpriority="low"></picture></a>'
+        f' data-lb="{escape(tile["lightbox"])}" data-id="{pk}" data-n="{number}"'
+        f"{marked}>{shown}</a>"
         f"{_heart(tile, favourites, filename)}</li>"
     )
 
