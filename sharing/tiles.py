@@ -53,7 +53,8 @@ def tile_html(tile: dict, *, total: int, favourites: str) -> SafeString:
             f' decoding="async" fetchpriority="low"></picture>'
         )
     else:  # its watermarked copy is being made (sharing/watermarked.py)
-        shown = f'<span class="tile__preparing">{escape(_("Being prepared"))}</span>'
+        preparing = escape(_("Being prepared"))
+        shown = f'<span class="tile__preparing">{preparing}</span>'
     return mark_safe(
         f'<li class="tile" style="{style}">'
         f'<a class="tile__link" id="p-{pk}" href="{escape(tile["url"])}"'
@@ -73,10 +74,11 @@ def _heart(tile: dict, favourites: str, filename: str) -> str:
             f'<span class="heart heart--badge" title="{label}">{HEART_ICON}'
             f'<span class="visually-hidden">{label}</span></span>'
         )
+    label = _("Favourite %(filename)s") % {"filename": filename}
     return (
         f'<button class="heart{" is-on" if hearted else ""}" form="hearts"'
         f' formaction="{escape(tile["heart_url"])}" name="hearted"'
         f' value="{0 if hearted else 1}" aria-pressed="{"true" if hearted else "false"}"'
-        f' aria-label="{_("Favourite %(filename)s") % {"filename": filename}}">'
+        f' aria-label="{label}">'
         f"{HEART_ICON}</button>"
     )

@@ -61,6 +61,7 @@ def test_a_german_gallerys_lightbox_speaks_german(client, link, german):
     assert 'aria-label="Nächstes Foto"' in text
     assert "<span>Herunterladen</span>" in text
     assert re.search(r'alt="Foto 1 von 5: [^"]+"', text)
+    assert re.search(r'aria-label="[^"]+ als Favorit markieren"', text)
 
 
 def test_the_lightboxs_script_strings_come_in_german_from_the_site_itself(
