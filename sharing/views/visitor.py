@@ -344,11 +344,13 @@ def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> di
 def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
     listing = _listing(request, link)
     context = _grid_context(request, link, listing)
-    cover = _cover(link, listing)
+    design = branding.design_context(link.gallery)
+    cover = _cover(link, listing) if design["design"].has_cover else None
     context.update(
         {
             "gallery": link.gallery,
             **branding.client_context(link.gallery.owner),
+            **design,
             "cover": cover,
             "cover_picture": pictures.picture(cover, pictures.HERO) if cover else None,
             "welcome": link.welcome_message or link.gallery.description,
@@ -399,6 +401,7 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
             "link": link,
             "gallery": link.gallery,
             **branding.client_context(link.gallery.owner),
+            **branding.design_context(link.gallery),
             "photo": photo,
             "picture": pictures.picture(photo, pictures.LARGE),
             **place,
