@@ -21,7 +21,9 @@ class DesignSerializer(serializers.ModelSerializer):
                 "help_text": "Where the faces are on the cover, from its left edge "
                 "(0) to its right (1)."
             },
-            "focal_y": {"help_text": "... and from its top edge (0) to its bottom (1)."},
+            "focal_y": {
+                "help_text": "... and from its top edge (0) to its bottom (1)."
+            },
         }
 
     def get_object_position(self, gallery: Gallery) -> str:

@@ -84,7 +84,9 @@ def test_the_grid_is_drawn_in_the_chosen_style_and_spacing(
     assert len([c for c in classes if c.startswith("grid-")]) == 1
 
 
-@pytest.mark.parametrize(("theme", "colour"), [("light", "#faf8f5"), ("dark", "#121110")])
+@pytest.mark.parametrize(
+    ("theme", "colour"), [("light", "#faf8f5"), ("dark", "#121110")]
+)
 def test_a_chosen_theme_is_the_pages_whatever_the_device_prefers(
     client, gallery, link, theme, colour
 ):
