@@ -24,6 +24,11 @@ def new_salt() -> str:
     return secrets.token_hex(32)
 
 
+def default_reminder_days() -> list[int]:
+    # Expiry reminders (sharing/reminders.py): a week before, and the day before.
+    return [7, 1]
+
+
 class ShareLinkQuerySet(models.QuerySet):
     def owned_by(self, user) -> "ShareLinkQuerySet":
         if not user.is_authenticated:
@@ -72,6 +77,9 @@ class ShareLink(models.Model):
         max_length=10, choices=Registration.choices, default=Registration.OFF
     )
     welcome_message = models.TextField(blank=True)
+    # Expiry reminders (sharing/reminders.py): on or off, and how many days before.
+    expiry_reminders = models.BooleanField(default=True)
+    reminder_days = models.JSONField(default=default_reminder_days)
     last_visited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -429,3 +437,27 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} on {self.day}"
+
+
+class ReminderSent(models.Model):
+    """An expiry reminder to one recipient for one of its link's reminder days: the
+    row is claimed before the email is queued, so it is never sent twice."""
+
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.CASCADE, related_name="reminders"
+    )
+    days = models.PositiveSmallIntegerField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    # When the email left (None while queued, or when it was no longer due).
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "days"], name="sharing_one_reminder_a_day_mark"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.days} days"
