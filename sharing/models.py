@@ -2,6 +2,7 @@
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,10 @@ def new_salt() -> str:
     return secrets.token_hex(32)
 
 
+# The earliest expiry reminder, in days before expiry.
+MAX_REMINDER_DAYS = 60
+
+
 def default_reminder_days() -> list[int]:
     # Expiry reminders (sharing/reminders.py): a week before, and the day before.
     return [7, 1]
@@ -34,6 +39,17 @@ class ShareLinkQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(gallery__owner=user)
+
+    def reminders_due(self, now) -> "ShareLinkQuerySet":
+        """Links that may have expiry reminders due at `now` (sharing/reminders.py):
+        on, active, not expired, expiring within the longest mark, with their owner."""
+        return self.filter(
+            expiry_reminders=True,
+            is_active=True,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=MAX_REMINDER_DAYS),
+            gallery__owner__is_active=True,
+        ).select_related("gallery__owner")
 
 
 class Registration(models.TextChoices):
@@ -311,6 +327,36 @@ class RecipientQuerySet(models.QuerySet):
             self.filter(token=token, revoked_at__isnull=True, link__is_active=True)
             .select_related("link__gallery__owner__brand")
             .first()
+        )
+
+    def to_remind(self, link, *, days: int, mark) -> "RecipientQuerySet":
+        """`link`'s recipients due its reminder `days` before expiry: not revoked,
+        nothing downloaded and no list sent, added before the mark (`mark`), not
+        reminded for it yet, and not unsubscribed from the studio."""
+        unsubscribed = Unsubscribe.objects.filter(owner_id=link.gallery.owner_id)
+        return (
+            self.filter(
+                link=link,
+                revoked_at__isnull=True,
+                downloads=0,
+                zip_downloads=0,
+                lists_submitted=0,
+                created_at__lte=mark,
+            )
+            .exclude(reminders__days=days)
+            .exclude(email__in=unsubscribed.values("email"))
+        )
+
+    def with_reminders(self) -> "RecipientQuerySet":
+        """Each with `sent_reminders`: the expiry reminders that left, oldest first."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "reminders",
+                queryset=ReminderSent.objects.filter(sent_at__isnull=False).order_by(
+                    "sent_at"
+                ),
+                to_attr="sent_reminders",
+            )
         )
 
 

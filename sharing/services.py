@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from galleries.models import Gallery, GallerySet, Photo
-from sharing import analytics, client_mail, list_emails, recipients, tasks
+from sharing import analytics, client_mail, list_emails, recipients, reminders, tasks
 from sharing.models import Favourite, FavouriteList, ShareLink
 
 LINK_FIELDS = {
@@ -22,6 +22,8 @@ LINK_FIELDS = {
     "favourites_require_email",
     "registration",
     "welcome_message",
+    "expiry_reminders",
+    "reminder_days",
 }
 
 # --- Share links ------------------------------------------------------------------------
@@ -50,6 +52,7 @@ def link_create(
         setattr(link, name, value)
     if password:
         link.password = make_password(password)
+    reminders.settle(link, fields, had_expiry=False)
     with transaction.atomic():
         link.full_clean()
         link.save()
@@ -69,10 +72,12 @@ def link_update(
     A new or removed password locks out everyone who unlocked with the old one: their
     sessions hold a key derived from the old hash.
     """
+    had_expiry = link.expires_at is not None
     for name, value in fields.items():
         if name not in LINK_FIELDS:
             raise TypeError(f"unknown share link field {name!r}")
         setattr(link, name, value)
+    reminders.settle(link, fields, had_expiry=had_expiry)
     if password is not None:
         link.password = make_password(password) if password else ""
     with transaction.atomic():
