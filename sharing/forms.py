@@ -141,8 +141,7 @@ class LinkForm(forms.Form):
             "favourites_require_email": link.favourites_require_email,
             "registration": link.registration,
             "welcome_message": link.welcome_message,
-            # A link without expiry has reminders off; they come on with a date.
-            "expiry_reminders": link.expiry_reminders or link.expires_at is None,
+            "expiry_reminders": link.expiry_reminders,
             "reminder_days": reminders.days_text(link),
         }
 

@@ -5,10 +5,12 @@ import threading
 
 import pytest
 import time_machine
+from celery.beat import Scheduler
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from config.celery import app
 from sharing import client_mail, recipients, reminders
 from sharing.models import Recipient, ReminderSent, ShareLink
 from sharing.tests.factories import ShareLinkFactory
@@ -229,3 +231,18 @@ def test_a_claim_taken_already_is_not_sent_again(couple, clock, beat):
     ReminderSent.objects.create(recipient=ben, days=7)
 
     assert beat() == []
+
+
+def test_celery_beats_own_scheduler_reading_the_apps_schedule_sends_the_reminders(
+    couple, clock, django_capture_on_commit_callbacks
+):
+    scheduler = Scheduler(app=app, lazy=True)
+    scheduler.setup_schedule()
+    entry = scheduler.schedule["expiry-reminders"]
+    clock.move_to(at(7))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduler.apply_entry(entry)
+
+    assert [message.to for message in mail.outbox] == [["ben@example.com"]]
