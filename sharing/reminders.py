@@ -78,13 +78,13 @@ def parse_days(raw) -> list[int]:
                     )
                     % {"min": MIN_DAYS, "max": MAX_DAYS, "value": value}
                 },
-                code="out_of_range",
+                code="invalid",
             )
         days.append(value)
     days = sorted(set(days), reverse=True)
     if not days:
         raise ValidationError(
-            {"reminder_days": _("Give at least one day, e.g. 7, 1.")}, code="required"
+            {"reminder_days": _("Give at least one day, e.g. 7, 1.")}, code="invalid"
         )
     if len(days) > MAX_MARKS:
         raise ValidationError(
@@ -92,7 +92,7 @@ def parse_days(raw) -> list[int]:
                 "reminder_days": _("At most %(n)d reminders per link.")
                 % {"n": MAX_MARKS}
             },
-            code="too_many",
+            code="invalid",
         )
     return days
 
@@ -107,7 +107,7 @@ def settle(link: ShareLink, fields: dict, *, had_expiry: bool) -> None:
         elif not had_expiry:
             link.expiry_reminders = True
     elif link.expiry_reminders and link.expires_at is None:
-        raise ValidationError({"expiry_reminders": NEEDS_EXPIRY}, code="no_expiry")
+        raise ValidationError({"expiry_reminders": NEEDS_EXPIRY}, code="invalid")
     link.reminder_days = parse_days(link.reminder_days)
 
 
@@ -202,7 +202,7 @@ def preview(*, link: ShareLink, email: str = ""):
     """What a recipient would get (`client_mail.Rendered`); the personal address
     shown is a stand-in. Refused for a link without expiry."""
     if link.expires_at is None:
-        raise ValidationError(NEEDS_EXPIRY, code="no_expiry")
+        raise ValidationError({"expires_at": NEEDS_EXPIRY}, code="invalid")
     email = email or _("client@example.com")
     stand_in = Recipient(link=link, email=email, token="your-personal-link")
     return client_mail.render(message_for(stand_in))

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -171,7 +172,11 @@ class MailPreviewSerializer(serializers.Serializer):
     html = serializers.CharField()
 
 
+# A link without expiry has no reminder: a 400 naming its expiry.
+@extend_validation_errors(["invalid"], field_name="expires_at", methods=["get"])
 class LinkReminderPreviewView(APIView):
+    serializer_class = MailPreviewSerializer  # for the schema of its errors
+
     @extend_schema(
         summary="The link's expiry reminder email, as its recipients would get it",
         responses={200: MailPreviewSerializer},

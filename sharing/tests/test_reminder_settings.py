@@ -334,3 +334,16 @@ def test_beat_runs_the_reminders_hourly_in_production_and_on_the_embedded_defaul
     assert "celery -A config beat" in (root / "docker-compose.yml").read_text()
     supervisord = root / "deploy" / "prodstack" / "supervisord.conf"
     assert "celery -A config beat" in supervisord.read_text()
+
+
+def test_the_api_refuses_to_preview_a_reminder_for_a_link_without_expiry(
+    owner_api, never_expires
+):
+    response = owner_api.get(
+        reverse("api:link-reminder-preview", args=[never_expires.pk])
+    )
+
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["attr"] == "expires_at"
+    assert "Reminders need an expiry date" in error["detail"]
