@@ -96,6 +96,17 @@ class ShareLink(models.Model):
     # Expiry reminders (sharing/reminders.py): on or off, and how many days before.
     expiry_reminders = models.BooleanField(default=True)
     reminder_days = models.JSONField(default=default_reminder_days)
+    # The studio watermark on the previews and web-size downloads (sharing/watermarked.py).
+    watermark = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The studio watermark on the lightbox and web-size downloads; originals "
+            "never carry it."
+        ),
+    )
+    watermark_thumbnails = models.BooleanField(
+        default=False, help_text=_("The grid's thumbnails carry the watermark too.")
+    )
     last_visited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

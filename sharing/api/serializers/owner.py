@@ -77,6 +77,8 @@ class ShareLinkSerializer(serializers.ModelSerializer):
             "welcome_message",
             "expiry_reminders",
             "reminder_days",
+            "watermark",
+            "watermark_thumbnails",
             "created_at",
             "last_visited_at",
         ]
