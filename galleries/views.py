@@ -19,6 +19,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.http import (
     content_disposition_header,
     url_has_allowed_host_and_scheme,
@@ -31,7 +32,7 @@ from django.views.decorators.http import (
 )
 
 from config import http_ranges
-from galleries import attention, gallery_page, services
+from galleries import attention, gallery_page, services, trash
 from galleries.filenames import download_name
 from galleries.filestore import read_range
 from galleries.forms import (
@@ -69,7 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "photos",
-                queryset=Photo.objects.ready().order_by("position")[:1],
+                queryset=Photo.objects.ready().alive().order_by("position")[:1],
                 to_attr="first_photos",
             )
         )
@@ -169,14 +170,22 @@ def gallery_edit(request: HttpRequest, pk) -> HttpResponse:
 def gallery_delete(request: HttpRequest, pk) -> HttpResponse:
     gallery = owned_gallery(request, pk)
     if request.method == "POST":
-        services.gallery_delete(gallery=gallery)
-        messages.success(request, f"“{gallery.title}” and its photos were deleted.")
+        trash.gallery_trash(gallery=gallery)
+        messages.success(
+            request,
+            _("“%(title)s” was moved to the trash. You can restore it for %(days)d days.")
+            % {"title": gallery.title, "days": settings.TRASH_RETENTION_DAYS},
+        )
         return redirect("galleries:dashboard")
     count = gallery.photos.visible_to_owner().count()
     return render(
         request,
         "galleries/gallery_delete.html",
-        {"gallery": gallery, "photo_count": count},
+        {
+            "gallery": gallery,
+            "photo_count": count,
+            "trash_days": settings.TRASH_RETENTION_DAYS,
+        },
     )
 
 
@@ -258,8 +267,8 @@ def _photos(count: int) -> str:
 
 
 def _delete_photos(gallery: Gallery, ids: list[str], form) -> str:
-    count = services.photos_delete(gallery=gallery, photo_ids=ids)
-    return f"Deleted {_photos(count)}."
+    count = trash.photos_trash(gallery=gallery, photo_ids=ids)
+    return _("Moved %(photos)s to the trash.") % {"photos": _photos(count)}
 
 
 def _move_photos(gallery: Gallery, ids: list[str], form) -> str:
@@ -271,7 +280,7 @@ def _move_photos(gallery: Gallery, ids: list[str], form) -> str:
 def _make_cover(gallery: Gallery, ids: list[str], form) -> str:
     """The first photo selected becomes the cover."""
     services.gallery_set_cover(
-        gallery=gallery, photo=get_object_or_404(gallery.photos, pk=ids[0])
+        gallery=gallery, photo=get_object_or_404(gallery.photos.alive(), pk=ids[0])
     )
     return "Cover photo set."
 
