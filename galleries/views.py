@@ -1,6 +1,7 @@
 import hashlib
 import mimetypes
 import os
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -406,6 +407,9 @@ def serve_file(request: HttpRequest, token: str, filename: str) -> HttpResponse:
     if granted is None or settings.USE_S3:
         raise Http404
     name, download_as = granted
+    if _in_trash(name):
+        # A URL signed before its photo (or gallery) went to the trash opens nothing.
+        raise Http404
     try:
         handle = default_storage.open(name, "rb")
     except FileNotFoundError:
@@ -421,6 +425,18 @@ def serve_file(request: HttpRequest, token: str, filename: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _in_trash(name: str) -> bool:
+    """True for a file of a photo that is in the trash, or no longer there."""
+    parts = name.split("/")
+    if len(parts) != 4 or parts[0] != "photos":
+        return False
+    try:
+        gallery_id, photo_id = uuid.UUID(parts[1]), uuid.UUID(parts[2])
+    except ValueError:
+        return True
+    return not Photo.objects.alive().filter(pk=photo_id, gallery_id=gallery_id).exists()
 
 
 def _etag(name: str, stat: os.stat_result) -> str:
