@@ -24,7 +24,9 @@ urlpatterns = [
     path("files/<str:token>/<str:filename>", views.serve_file, name="file"),
     path("trash/", trash_views.trash_page, name="trash"),
     path("trash/empty/", trash_views.trash_empty, name="trash_empty"),
-    path("trash/photos/restore/", trash_views.photos_restore, name="trash_photos_restore"),
+    path(
+        "trash/photos/restore/", trash_views.photos_restore, name="trash_photos_restore"
+    ),
     path("trash/photos/delete/", trash_views.photos_purge, name="trash_photos_purge"),
     path(
         "trash/<uuid:pk>/restore/",

@@ -20,11 +20,11 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.http import (
     content_disposition_header,
     url_has_allowed_host_and_scheme,
 )
+from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -174,7 +174,9 @@ def gallery_delete(request: HttpRequest, pk) -> HttpResponse:
         trash.gallery_trash(gallery=gallery)
         messages.success(
             request,
-            _("“%(title)s” was moved to the trash. You can restore it for %(days)d days.")
+            _(
+                "“%(title)s” was moved to the trash. You can restore it for %(days)d days."
+            )
             % {"title": gallery.title, "days": settings.TRASH_RETENTION_DAYS},
         )
         return redirect("galleries:dashboard")
