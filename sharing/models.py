@@ -25,10 +25,14 @@ def new_salt() -> str:
 
 
 class ShareLinkQuerySet(models.QuerySet):
+    def alive(self) -> "ShareLinkQuerySet":
+        """Links of galleries that are not in the trash (galleries/trash.py)."""
+        return self.filter(gallery__trashed_at=None)
+
     def owned_by(self, user) -> "ShareLinkQuerySet":
         if not user.is_authenticated:
             return self.none()
-        return self.filter(gallery__owner=user, gallery__trashed_at=None)
+        return self.filter(gallery__owner=user).alive()
 
 
 class Registration(models.TextChoices):
