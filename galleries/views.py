@@ -437,7 +437,7 @@ def _in_trash(name: str) -> bool:
     try:
         gallery_id, photo_id = uuid.UUID(parts[1]), uuid.UUID(parts[2])
     except ValueError:
-        return True
+        return False  # not a photo's folder: its signature alone decides
     return not Photo.objects.alive().filter(pk=photo_id, gallery_id=gallery_id).exists()
 
 
