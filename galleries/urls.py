@@ -1,6 +1,6 @@
 from django.urls import path
 
-from galleries import brand_views, trash_views, views
+from galleries import brand_views, trash_views, views, watermark_views
 
 app_name = "galleries"
 
@@ -37,6 +37,17 @@ urlpatterns = [
         "trash/<uuid:pk>/delete/", trash_views.gallery_purge, name="trash_gallery_purge"
     ),
     path("brand/", brand_views.brand_page, name="brand"),
+    path("watermark/", watermark_views.watermark_page, name="watermark"),
+    path(
+        "watermark/image/",
+        watermark_views.watermark_image_upload,
+        name="watermark_image_upload",
+    ),
+    path(
+        "watermark/image/remove/",
+        watermark_views.watermark_image_remove,
+        name="watermark_image_remove",
+    ),
     path(
         "brand/logo/<str:variant>/",
         brand_views.brand_logo_upload,
