@@ -432,7 +432,8 @@ def serve_file(request: HttpRequest, token: str, filename: str) -> HttpResponse:
 def _in_trash(name: str) -> bool:
     """True for a file of a photo that is in the trash, or no longer there."""
     parts = name.split("/")
-    if len(parts) != 4 or parts[0] != "photos":
+    # photos/<gallery>/<photo>/<file>, or .../wm-<version>/<file> (watermarked).
+    if len(parts) < 4 or parts[0] != "photos":
         return False
     try:
         gallery_id, photo_id = uuid.UUID(parts[1]), uuid.UUID(parts[2])
