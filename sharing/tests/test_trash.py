@@ -2,10 +2,13 @@
 its links "not available", everything back after a restore."""
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.html import escape
 
-from galleries import trash
+from galleries import filestore, trash
+from galleries.signed_urls import file_url
 from sharing import services
 from sharing.tests.downloading import download_url, unzip, zip_url
 from sharing.tests.factories import FavouriteListFactory
@@ -134,3 +137,17 @@ def test_no_one_else_sees_restores_or_empties_a_photographers_trash(who, request
     else:
         assert listed.status_code == 401
         assert browser.get(reverse("galleries:trash")).status_code == 302
+
+
+def test_a_signed_url_of_a_trashed_photos_watermarked_copy_opens_nothing(
+    client, link, settings
+):
+    photo = link.visible_photos().first()
+    name = f"{filestore.photo_dir(photo)}/wm-1/preview.jpg"
+    default_storage.save(name, ContentFile(b"watermarked"))
+    url = file_url(name)
+    assert client.get(url).status_code == 200
+
+    trash.photos_trash(gallery=link.gallery, photo_ids=[photo.pk])
+
+    assert client.get(url).status_code == 404
