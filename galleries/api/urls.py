@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from galleries.api import brand, trash, views, watermark
+from galleries.api import brand, design, trash, views, watermark
 
 UUID = "[0-9a-fA-F-]{36}"
 
@@ -50,6 +50,11 @@ urlpatterns = [
         "trash/galleries/<uuid:pk>/restore/",
         trash.TrashedGalleryRestoreView.as_view(),
         name="trash_gallery_restore",
+    ),
+    path(
+        "galleries/<uuid:gallery_pk>/design/",
+        design.GalleryDesignView.as_view(),
+        name="gallery_design",
     ),
     path("brand/", brand.BrandView.as_view(), name="brand"),
     path("brand/logo/", brand.BrandLogoView.as_view(), name="brand_logo"),
