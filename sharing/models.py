@@ -35,21 +35,30 @@ def default_reminder_days() -> list[int]:
 
 
 class ShareLinkQuerySet(models.QuerySet):
+    def alive(self) -> "ShareLinkQuerySet":
+        """Links of galleries that are not in the trash (galleries/trash.py)."""
+        return self.filter(gallery__trashed_at=None)
+
     def owned_by(self, user) -> "ShareLinkQuerySet":
         if not user.is_authenticated:
             return self.none()
-        return self.filter(gallery__owner=user)
+        return self.filter(gallery__owner=user).alive()
 
     def reminders_due(self, now) -> "ShareLinkQuerySet":
         """Links that may have expiry reminders due at `now` (sharing/reminders.py):
-        on, active, not expired, expiring within the longest mark, with their owner."""
-        return self.filter(
-            expiry_reminders=True,
-            is_active=True,
-            expires_at__gt=now,
-            expires_at__lte=now + timedelta(days=MAX_REMINDER_DAYS),
-            gallery__owner__is_active=True,
-        ).select_related("gallery__owner")
+        on, active, not expired, not in the trash, expiring within the longest mark,
+        with their owner."""
+        return (
+            self.alive()
+            .filter(
+                expiry_reminders=True,
+                is_active=True,
+                expires_at__gt=now,
+                expires_at__lte=now + timedelta(days=MAX_REMINDER_DAYS),
+                gallery__owner__is_active=True,
+            )
+            .select_related("gallery__owner")
+        )
 
 
 class Registration(models.TextChoices):
@@ -175,13 +184,19 @@ class ShareLink(models.Model):
 
     def visible_photos(self) -> models.QuerySet[Photo]:
         """Ready photos of the visible sets: never one processing, failed, or hidden."""
-        photos = Photo.objects.ready().filter(gallery_id=self.gallery_id)
+        photos = Photo.objects.ready().alive().filter(gallery_id=self.gallery_id)
         if chosen := self._chosen_set_ids():
             photos = photos.filter(photo_set_id__in=chosen)
         return photos.in_gallery_order()
 
 
 class FavouriteListQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "FavouriteListQuerySet":
+        """Lists on the photographer's links, none of a gallery in the trash."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(link__gallery__owner=user, link__gallery__trashed_at=None)
+
     def kept_on(self, link: ShareLink, token: str) -> "FavouriteList | None":
         """The list `token` opens on `link` (with that link, saving a query), or None:
         a token never opens a list of another link."""
@@ -329,7 +344,7 @@ class RecipientQuerySet(models.QuerySet):
     def owned_by(self, user) -> "RecipientQuerySet":
         if not user.is_authenticated:
             return self.none()
-        return self.filter(link__gallery__owner=user)
+        return self.filter(link__gallery__owner=user, link__gallery__trashed_at=None)
 
     def opening(self, token: str) -> "Recipient | None":
         """The recipient whose personal address `token` is, with its link, gallery

@@ -162,6 +162,7 @@ def still_due(recipient: Recipient) -> bool:
     return (
         not recipient.is_revoked
         and link.is_active
+        and link.gallery.trashed_at is None
         and link.expiry_reminders
         and link.expires_at is not None
         and not link.is_expired

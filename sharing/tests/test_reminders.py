@@ -1,16 +1,19 @@
 """Expiry reminders, on the clock: who gets one, when, and never twice."""
 
 import datetime
+import io
 import threading
 
 import pytest
 import time_machine
 from celery.beat import Scheduler
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
+from galleries import trash
 from sharing import client_mail, recipients, reminders
 from sharing.models import Recipient, ReminderSent, ShareLink
 from sharing.tests.factories import ShareLinkFactory
@@ -123,6 +126,17 @@ def test_a_link_with_reminders_off_or_disabled_sends_none(couple, clock, beat):
     couple.is_active = False
     couple.save()
     assert beat() == []
+
+
+def test_a_gallery_in_the_trash_reminds_no_one_until_it_is_restored(
+    couple, clock, beat, gallery
+):
+    trash.gallery_trash(gallery=gallery)
+    clock.move_to(at(7))
+    assert beat() == []
+
+    trash.gallery_restore(gallery=gallery)
+    assert beat() == ["ben@example.com"]
 
 
 def test_the_photographers_own_days_are_the_marks(couple, clock, beat):
@@ -246,3 +260,24 @@ def test_celery_beats_own_scheduler_reading_the_apps_schedule_sends_the_reminder
         scheduler.apply_entry(entry)
 
     assert [message.to for message in mail.outbox] == [["ben@example.com"]]
+
+
+def test_the_command_sends_as_of_a_moment_and_refuses_one_without_a_zone(
+    couple, clock, django_capture_on_commit_callbacks
+):
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--as-of", at(8).isoformat(), stdout=out)
+        call_command("send_reminders", "--as-of", at(7).isoformat(), stdout=out)
+        call_command("send_reminders", "--as-of", at(6.9).isoformat(), stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "0 reminders queued",
+        "1 reminder queued",
+        "0 reminders queued",
+    ]
+    assert [message.to for message in mail.outbox] == [["ben@example.com"]]
+    with pytest.raises(CommandError, match="time zone"):
+        call_command("send_reminders", "--as-of", "2026-06-04T09:00")
+    with pytest.raises(CommandError, match="ISO 8601"):
+        call_command("send_reminders", "--as-of", "next week")
