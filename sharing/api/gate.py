@@ -28,6 +28,14 @@ class LinkExpired(exceptions.APIException):
     )
 
 
+class LinkUnavailable(LinkExpired):
+    default_code = "not_available"
+    default_detail = _(
+        "This gallery is not available. Please contact your photographer if you "
+        "still need it."
+    )
+
+
 class PasswordRequired(exceptions.NotAuthenticated):
     """401, with nothing of the gallery: not even its title."""
 
@@ -114,6 +122,8 @@ def visitor_link(
             with_gallery=with_gallery,
             registered=registered,
         )
+    except gate.LinkUnavailable as unavailable:
+        raise LinkUnavailable() from unavailable
     except gate.LinkExpired as expired:
         language.speak(expired.link)
         raise LinkExpired() from expired
