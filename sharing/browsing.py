@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 SORTS = {
-    "gallery": _("Photographer’s order"),
+    "gallery": _("Photographer's order"),
     "taken": _("Date taken"),
     "name": _("File name"),
 }

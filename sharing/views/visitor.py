@@ -1,7 +1,7 @@
 """The visitor's gallery: cover, sets, the photo grid, each photo's own page, unlock."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -57,7 +57,7 @@ class Listing:
     total: int
     start: int
     photos: list[Photo]
-    view: ClientView = ClientView()
+    view: ClientView = field(default_factory=ClientView)
 
     @property
     def next_start(self) -> int | None:
