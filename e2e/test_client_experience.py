@@ -214,6 +214,30 @@ def test_the_slideshow_advances_by_itself_and_pauses_when_touched(phone, shared)
     expect(phone.locator("dialog.lb")).to_be_hidden()
 
 
+def pinch(page, spread: int) -> None:
+    """Two fingers on the photo moving `spread` pixels further apart each."""
+    cdp = page.context.new_cdp_session(page)
+    box = page.locator("[data-lb-img]").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+    def fingers(apart):
+        return [
+            {"x": x - 20 - apart, "y": y, "id": 1},
+            {"x": x + 20 + apart, "y": y, "id": 2},
+        ]
+
+    cdp.send(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": fingers(0)}
+    )
+    for step in range(1, 6):
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchMove", "touchPoints": fingers(spread * step / 5)},
+        )
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
 def image_width(page) -> float:
     return page.locator("[data-lb-img]").evaluate(
         "img => img.getBoundingClientRect().width"
@@ -239,6 +263,17 @@ def test_zoom_doubles_a_large_photo_and_never_blows_up_a_tiny_one(phone, shared)
     assert image_width(phone) == pytest.approx(2 * fitted, rel=0.02)
     phone.get_by_role("button", name="Zoom out").click()
     assert image_width(phone) == pytest.approx(fitted, rel=0.02)
+
+    photo = phone.locator("[data-lb-img]")
+    photo.tap()
+    photo.tap()  # a double-tap
+    assert image_width(phone) == pytest.approx(2 * fitted, rel=0.02)
+    photo.tap()
+    photo.tap()
+    assert image_width(phone) == pytest.approx(fitted, rel=0.02)
+    pinch(phone, spread=120)
+    assert image_width(phone) > 1.3 * fitted
+    phone.keyboard.press("0")
 
     phone.keyboard.press("Escape")
     expect(phone.locator("dialog.lb")).to_be_hidden()

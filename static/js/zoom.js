@@ -80,9 +80,11 @@
     }
 
     if (button) button.addEventListener("click", function () { toggleAt(null); });
+    var lastPointer = "";
     image.addEventListener("dblclick", function (event) {
       event.preventDefault();
-      toggleAt(event);
+      // A double-tap is handled as taps (below); some browsers add a dblclick too.
+      if (lastPointer !== "touch") toggleAt(event);
     });
 
     lightbox.addEventListener("keydown", function (event) {
@@ -93,6 +95,7 @@
     });
 
     stage.addEventListener("pointerdown", function (event) {
+      lastPointer = event.pointerType;
       if (event.target !== image) return;
       pointers[event.pointerId] = [event.clientX, event.clientY];
       stage.setPointerCapture(event.pointerId);
