@@ -114,7 +114,11 @@ def register(*, link: ShareLink, email: str) -> Recipient:
         validate_email(email)
     except ValidationError:
         raise ValidationError(
-            {"email": _("Enter a valid email address.")}, code="invalid"
+            {
+                "email": ValidationError(
+                    _("Enter a valid email address."), code="invalid"
+                )
+            }
         ) from None
     try:
         with transaction.atomic():
@@ -129,7 +133,9 @@ def register(*, link: ShareLink, email: str) -> Recipient:
     except IntegrityError:
         recipient = Recipient.objects.get(link_id=link.pk, email=email)
     if recipient.is_revoked:
-        raise ValidationError({"email": REVOKED_ADDRESS}, code="revoked")
+        raise ValidationError(
+            {"email": ValidationError(REVOKED_ADDRESS, code="revoked")}
+        )
     if recipient.registered_at is None:
         recipient.registered_at = timezone.now()
         Recipient.objects.filter(pk=recipient.pk).update(

@@ -60,6 +60,40 @@ class InviteResultSerializer(serializers.Serializer):
     unsubscribed = serializers.ListField(child=serializers.EmailField())
 
 
+class InvitationTemplateSerializer(serializers.Serializer):
+    subject = serializers.CharField(
+        max_length=invitations.SUBJECT_MAX,
+        help_text="May use {gallery}, {studio} and {expires}, filled in per link.",
+    )
+    message = serializers.CharField(
+        max_length=invitations.MESSAGE_MAX,
+        help_text="May use {gallery}, {studio} and {expires}, filled in per link.",
+    )
+
+
+class InvitationTemplateView(APIView):
+    """Your default subject and message for invitations (ours until you save one)."""
+
+    @extend_schema(
+        summary="Your invitation template",
+        responses={200: InvitationTemplateSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        subject, message = invitations.template_for(request.user)
+        return Response({"subject": subject, "message": message})
+
+    @extend_schema(
+        summary="Change your invitation template",
+        request=InvitationTemplateSerializer,
+        responses={200: InvitationTemplateSerializer},
+    )
+    def put(self, request: Request) -> Response:
+        payload = InvitationTemplateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        saved = invitations.template_save(owner=request.user, **payload.validated_data)
+        return Response({"subject": saved.subject, "message": saved.message})
+
+
 def _link(request: Request, pk) -> ShareLink:
     return get_object_or_404(
         ShareLink.objects.owned_by(request.user).select_related("gallery__owner"),

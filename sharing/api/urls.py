@@ -31,6 +31,11 @@ LIST = "share/<str:token>/favourite-lists/<str:list_token>/"
 urlpatterns = [
     *router.urls,
     path(
+        "invitation-template/",
+        invitations.InvitationTemplateView.as_view(),
+        name="invitation-template",
+    ),
+    path(
         "links/<uuid:pk>/recipients/",
         invitations.LinkRecipientsView.as_view(),
         name="link-recipients",
@@ -55,6 +60,11 @@ urlpatterns = [
         "share/<str:token>/unlock/",
         visitor.UnlockView.as_view(),
         name="share-unlock",
+    ),
+    path(
+        "share/<str:token>/register/",
+        visitor.RegisterView.as_view(),
+        name="share-register",
     ),
     path(
         "share/<str:token>/photos/",

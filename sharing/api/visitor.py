@@ -6,9 +6,11 @@ link is 404 (the same body for both), an expired one 410, and a password link an
 401 `password_required`, showing nothing of the gallery, until it is unlocked.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -20,7 +22,7 @@ from rest_framework.response import Response
 
 from galleries.api.mixins import SignsPageURLsMixin
 from galleries.models import Photo
-from sharing import analytics, gate, services
+from sharing import analytics, gate, recipients, services
 from sharing.api.gate import (
     ShareAccessAuthentication,
     ShareRateThrottle,
@@ -151,7 +153,7 @@ class UnlockView(VisitorAPIView):
         responses={200: s.UnlockResponseSerializer, 410: s.LinkGoneError},
     )
     def post(self, request: Request, token: str) -> Response:
-        link = visitor_link(request, token, unlocked=False)
+        link = visitor_link(request, token, unlocked=False, registered=False)
         payload = s.UnlockSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if not link.has_password:
@@ -175,6 +177,57 @@ class UnlockView(VisitorAPIView):
             "expires_at": issued.expires_at,
         }
         return Response(s.UnlockResponseSerializer(body).data)
+
+
+@extend_validation_errors(
+    ["invalid", "revoked", "no_registration"], field_name="email", methods=["post"]
+)
+class RegisterView(VisitorAPIView):
+    authentication_classes = [ShareAccessAuthentication]
+    serializer_class = s.VisitorRegisterSerializer
+
+    @extend_schema(
+        summary="Give your email to a link that asks for it",
+        description="A link may ask for the visitor's email before viewing or "
+        "before downloading (403 `registration_required` until then). This answers "
+        "a personal token of the same link: use it in place of the link's token. What "
+        "you do through it is shown to the photographer under your address. Giving "
+        "the same address again answers the same token. A password link must be "
+        "unlocked first.",
+        parameters=[TOKEN],
+        request=s.VisitorRegisterSerializer,
+        responses={200: s.VisitorRegisterResponseSerializer, **GATE_ERRORS},
+    )
+    def post(self, request: Request, token: str) -> Response:
+        link = visitor_link(request, token, registered=False)
+        payload = s.VisitorRegisterSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        if link.registration == ShareLink.Registration.OFF:
+            raise exceptions.ValidationError(
+                {"email": "This gallery does not ask for an email address."},
+                code="no_registration",
+            )
+        recipient = recipients.of(link)
+        if recipient is None:
+            try:
+                recipient = recipients.register(
+                    link=link, email=payload.validated_data["email"]
+                )
+            except DjangoValidationError as refused:
+                raise exceptions.ValidationError(
+                    {"email": refused.message_dict["email"]},
+                    code=refused.error_dict["email"][0].code,
+                ) from refused
+        body = {
+            "token": recipient.token,
+            "url": request.build_absolute_uri(
+                reverse("api:share", args=[recipient.token])
+            ),
+            "page_url": request.build_absolute_uri(
+                reverse("sharing:gallery", args=[recipient.token])
+            ),
+        }
+        return Response(s.VisitorRegisterResponseSerializer(body).data)
 
 
 class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPIView):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,8 +17,8 @@ from config.tests.permission_matrix import (
     unchanged,
 )
 from galleries.tests.factories import GalleryFactory, ReadyPhotoFactory
-from sharing import analytics, services
-from sharing.models import FavouriteList, LinkDay, ShareLink
+from sharing import analytics, recipients, services
+from sharing.models import FavouriteList, LinkDay, Recipient, ShareLink
 from sharing.tests.conftest import LINK_PASSWORD
 from sharing.tests.factories import FavouriteListFactory, ShareLinkFactory
 
@@ -355,11 +356,13 @@ def things(gallery, ceremony, link, locked_link):
         favourite_list=favourite_list, photo=gallery.photos.first(), note="Yes"
     )
     services.list_submit(favourite_list=favourite_list)
+    recipient = recipients.register(link=link, email="guest@example.test")
     return {
         "gallery": gallery.pk,
         "ceremony": ceremony.pk,
         "link": link.pk,
         "list": favourite_list.pk,
+        "recipient": recipient.pk,
     }
 
 
@@ -377,6 +380,16 @@ API = rows(
     ("post", "api:favourite-list-reopen", ["list"], None),
     ("get", "api:favourite-list-lightroom", ["list"], None),
     ("get", "api:favourite-list-xmp", ["list"], None),
+    ("get", "api:link-recipients", ["link"], None),
+    (
+        "post",
+        "api:link-recipients",
+        ["link"],
+        {"emails": "eve@example.test", "subject": "Hi", "message": "Look"},
+    ),
+    ("get", "api:link-activity-csv", ["link"], None),
+    ("post", "api:recipient-resend", ["recipient"], None),
+    ("post", "api:recipient-revoke", ["recipient"], None),
 )
 
 
@@ -384,6 +397,8 @@ def _snapshot():
     return (
         list(ShareLink.objects.values_list("id", "label", "password", "is_active")),
         list(FavouriteList.objects.values_list("id", "submitted_at")),
+        list(Recipient.objects.values_list("id", "email", "sends", "revoked_at")),
+        len(mail.outbox),
     )
 
 
@@ -413,7 +428,7 @@ def test_an_anonymous_caller_gets_401_from_every_owner_sharing_endpoint(
 def test_the_owner_can_use_every_endpoint_checked_above(owner_api, things, row):
     response = api_request(owner_api, row, things)
 
-    assert response.status_code in {200, 201, 204}, (str(row), response.content)
+    assert response.status_code in {200, 201, 202, 204}, (str(row), response.content)
     assert_answered_for_owner(response, row)
 
 
@@ -463,3 +478,45 @@ def test_a_malformed_set_id_for_a_link_is_a_documented_field_error(
         assert response.status_code == 400
         assert _error_attrs(response) == {"sets"}
         assert_documented(response)
+
+
+# --- The invitation template ----------------------------------------------------------
+
+
+def test_the_invitation_template_is_ours_until_the_photographer_saves_their_own(
+    owner_api, stranger_api
+):
+    url = reverse("api:invitation-template")
+    ours = owner_api.get(url).json()
+    assert "{gallery}" in ours["subject"]
+
+    saved = owner_api.put(
+        url,
+        {"subject": "  Your {gallery}  photos ", "message": "Hi!\nLove, {studio}"},
+        format="json",
+    )
+
+    assert saved.status_code == 200
+    assert saved.json() == {
+        "subject": "Your {gallery} photos",
+        "message": "Hi!\nLove, {studio}",
+    }
+    assert owner_api.get(url).json()["subject"] == "Your {gallery} photos"
+    assert stranger_api.get(url).json() == ours
+
+
+def test_an_empty_invitation_template_is_refused_in_words(owner_api):
+    answer = owner_api.put(
+        reverse("api:invitation-template"),
+        {"subject": "   ", "message": "Hi"},
+        format="json",
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["attr"] == "subject"
+
+
+def test_the_invitation_template_needs_a_login(api_client):
+    url = reverse("api:invitation-template")
+    assert api_client.get(url).status_code == 401
+    assert api_client.put(url, {"subject": "x", "message": "y"}).status_code == 401

@@ -29,6 +29,7 @@ def _public_calls(token, photo_id, list_token="not-a-list"):
     return [
         ("get", reverse("api:share", args=[token]), None),
         ("get", reverse("api:share-photo-list", args=[token]), None),
+        ("post", reverse("api:share-register", args=[token]), {"email": "e@x.test"}),
         ("get", reverse("api:share-photo-detail", args=[token, photo_id]), None),
         ("post", reverse("api:share-list-start", args=[token]), {"name": "Eve"}),
         ("get", reverse("api:share-list", args=[token, list_token]), None),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from galleries.models import Gallery
 from sharing import client_mail, digest, invitations, services
 from sharing.models import FavouriteList, Recipient, ShareLink, Unsubscribe
+from sharing.tests.conftest import LINK_PASSWORD
 
 PERSONAL = re.compile(r"http://[^/\s]+/s/([\w-]+)/")
 
@@ -420,3 +421,28 @@ def test_the_api_gives_strangers_and_anonymous_callers_nothing(
     url = f"/api/v1/links/{link.pk}/{path}"
     assert stranger_api.get(url).status_code == 404
     assert api_client.get(url).status_code == 401
+
+
+def test_a_password_link_asking_for_an_email_takes_the_password_then_the_address(
+    locked_link, client
+):
+    locked_link.registration = ShareLink.Registration.VIEW
+    locked_link.save()
+    gallery_url = f"/s/{locked_link.token}/"
+
+    first = client.get(gallery_url)
+    assert first.status_code == 302
+    assert "/unlock/" in first["Location"]
+    assert client.get(first["Location"]).status_code == 200
+    unlocked = client.post(
+        f"/s/{locked_link.token}/unlock/",
+        {"password": LINK_PASSWORD, "next": gallery_url},
+    )
+    asked = client.get(unlocked["Location"])
+    assert asked.status_code == 302
+    assert "/register/" in asked["Location"]
+    registered = client.post(
+        f"/s/{locked_link.token}/register/",
+        {"email": "guest@x.test", "next": gallery_url},
+    )
+    assert client.get(registered["Location"]).status_code == 200

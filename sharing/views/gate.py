@@ -47,8 +47,9 @@ def registration_page(view: Callable) -> Callable:
 
 def gate_page(view: Callable) -> Callable:
     """Call `view(request, link, ...)` for a link that is there and not expired, locked
-    or not: the page that asks for its password."""
-    return _door(view, unlocked=False)
+    or not, and before any email it asks for (that page needs the password first):
+    the page that asks for its password."""
+    return _door(view, unlocked=False, registered=False)
 
 
 def _door(

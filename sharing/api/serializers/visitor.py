@@ -293,6 +293,19 @@ class UnlockResponseSerializer(serializers.Serializer):
     )
 
 
+class VisitorRegisterSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+
+
+class VisitorRegisterResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text="Your personal token: use it in place of the link's token, in "
+        "these URLs and the web address /s/<token>/."
+    )
+    url = serializers.URLField(help_text="This gallery's API, through your token.")
+    page_url = serializers.URLField(help_text="The gallery's web page, for you.")
+
+
 class PhotoFilterSerializer(serializers.Serializer):
     set = serializers.UUIDField(required=False)
     sort = serializers.ChoiceField(
