@@ -2,9 +2,11 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce, Greatest, Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class GalleryQuerySet(models.QuerySet):
@@ -142,6 +144,16 @@ class PhotoQuerySet(models.QuerySet):
             & ~Q(**{f"renditions__{Photo.WEB_RENDITION}__has_key": "crc32"})
         )
 
+    def watermark_progress(self, version: str) -> dict[str, int]:
+        """How many ready photos there are, and how many have the watermark `version`
+        made (galleries/watermarks.py), in one query."""
+        return self.ready().aggregate(
+            total=Count("pk"),
+            made=Count(
+                "pk", filter=Q(watermark_version=version) & ~Q(watermark_version="")
+            ),
+        )
+
     def needing_attention(self) -> "PhotoQuerySet":
         """Uploads that did not become photos: failed processing or refused files."""
         return self.filter(status__in=Photo.NEEDS_ATTENTION)
@@ -245,6 +257,10 @@ class Photo(models.Model):
     lens = models.CharField(max_length=100, blank=True)
 
     renditions = models.JSONField(default=dict, blank=True)
+    # The studio watermark's renditions of this photo (galleries/watermarks.py), as
+    # `renditions` holds them, and the watermark's version they were made with.
+    watermarked = models.JSONField(default=dict, blank=True)
+    watermark_version = models.CharField(max_length=32, blank=True)
     renditions_size = models.PositiveBigIntegerField(default=0)
     placeholder = models.TextField(blank=True, help_text="A tiny inline image.")
     color = models.CharField(max_length=7, blank=True)
@@ -403,3 +419,57 @@ class Brand(models.Model):
 
     def __str__(self) -> str:
         return f"Brand of {self.owner_id}"
+
+
+class Watermark(models.Model):
+    """The studio's watermark: drawn on the previews of the links that ask for it
+    (galleries/watermarks.py makes those renditions, in the background).
+
+    `version` names what is drawn (the settings and the image's content): a photo's
+    watermarked renditions are current when they were made for it."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("A line of text")
+        IMAGE = "image", _("An image (PNG or WebP with transparency)")
+
+    class Position(models.TextChoices):
+        BOTTOM_RIGHT = "bottom-right", _("Bottom right")
+        BOTTOM_LEFT = "bottom-left", _("Bottom left")
+        TOP_RIGHT = "top-right", _("Top right")
+        TOP_LEFT = "top-left", _("Top left")
+        CENTRE = "centre", _("Centre")
+        TILED = "tiled", _("Tiled across the photo")
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watermark"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    text = models.CharField(max_length=100, blank=True)
+    image = models.CharField(max_length=255, blank=True)
+    image_width = models.PositiveIntegerField(default=0)
+    image_height = models.PositiveIntegerField(default=0)
+    position = models.CharField(
+        max_length=20, choices=Position.choices, default=Position.BOTTOM_RIGHT
+    )
+    size = models.PositiveSmallIntegerField(
+        default=25,
+        validators=[MinValueValidator(5), MaxValueValidator(100)],
+        help_text=_("How wide the watermark is, in % of the photo's width."),
+    )
+    opacity = models.PositiveSmallIntegerField(
+        default=50,
+        validators=[MinValueValidator(5), MaxValueValidator(100)],
+        help_text=_("In %: 100 is fully opaque."),
+    )
+    version = models.CharField(max_length=32, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Watermark of {self.owner_id}"
+
+    @property
+    def is_set(self) -> bool:
+        """Something to draw: a text, or an image."""
+        if self.kind == self.Kind.IMAGE:
+            return bool(self.image)
+        return bool(self.text.strip())

@@ -223,6 +223,8 @@ def _reorder(queryset: QuerySet, ids: Sequence) -> None:
 def stored_names(photo: Photo) -> list[str]:
     names = [photo.original.name] if photo.original else []
     names += [r["name"] for r in photo.renditions.values() if r.get("name")]
+    # The studio watermark's renditions of it (galleries/watermarks.py).
+    names += [r["name"] for r in (photo.watermarked or {}).values() if r.get("name")]
     return names
 
 
@@ -238,6 +240,7 @@ def _delete_photos(photos: QuerySet, *, owner_id: int) -> int:
                 "id",
                 "original",
                 "renditions",
+                "watermarked",
                 "size",
                 "status",
                 "gallery_id",
@@ -276,6 +279,8 @@ def photo_reject(*, photo: Photo, message: str) -> None:
             error=message[:500],
             original="",
             renditions={},
+            watermarked={},
+            watermark_version="",
             renditions_size=0,
             claimed_by="",
             lease_until=None,

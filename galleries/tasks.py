@@ -11,7 +11,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from galleries import filestore, processing, recovery, services
+from galleries import filestore, processing, recovery, services, watermarks
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,11 @@ def _give_up(photo_id: str, error: BaseException) -> None:
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
 def delete_files(names: list[str], multipart: list | None = None) -> None:
     filestore.files_delete(names, multipart or [])
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
+def watermark_photos(photo_ids: list[str]) -> None:
+    watermarks.photos_watermark(photo_ids=photo_ids)
 
 
 @shared_task(ignore_result=True)

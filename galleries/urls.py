@@ -1,6 +1,6 @@
 from django.urls import path
 
-from galleries import brand_views, views
+from galleries import brand_views, views, watermark_views
 
 app_name = "galleries"
 
@@ -23,6 +23,17 @@ urlpatterns = [
     path("photos/<uuid:pk>/original/", views.photo_original, name="photo_original"),
     path("files/<str:token>/<str:filename>", views.serve_file, name="file"),
     path("brand/", brand_views.brand_page, name="brand"),
+    path("watermark/", watermark_views.watermark_page, name="watermark"),
+    path(
+        "watermark/image/",
+        watermark_views.watermark_image_upload,
+        name="watermark_image_upload",
+    ),
+    path(
+        "watermark/image/remove/",
+        watermark_views.watermark_image_remove,
+        name="watermark_image_remove",
+    ),
     path(
         "brand/logo/<str:variant>/",
         brand_views.brand_logo_upload,

@@ -81,6 +81,19 @@ class LinkForm(forms.Form):
             "Registered visitors appear in the link's activity, with what they did."
         ),
     )
+    watermark = forms.BooleanField(
+        required=False,
+        label=_("Watermark the photos"),
+        help_text=_(
+            "Your studio watermark on the lightbox, the cover and web-size "
+            "downloads. Originals, if this link allows them, are sent as you "
+            "uploaded them."
+        ),
+    )
+    watermark_thumbnails = forms.BooleanField(
+        required=False,
+        label=_("Watermark the grid's thumbnails too"),
+    )
     welcome_message = forms.CharField(
         required=False,
         max_length=5000,
@@ -121,6 +134,8 @@ class LinkForm(forms.Form):
             "favourites_require_email": link.favourites_require_email,
             "registration": link.registration,
             "welcome_message": link.welcome_message,
+            "watermark": link.watermark,
+            "watermark_thumbnails": link.watermark_thumbnails,
         }
 
     def clean_label(self) -> str:
@@ -164,6 +179,8 @@ class LinkForm(forms.Form):
             "favourites_require_email": data["favourites_require_email"],
             "registration": data["registration"] or ShareLink.Registration.OFF,
             "welcome_message": data["welcome_message"].strip(),
+            "watermark": data["watermark"],
+            "watermark_thumbnails": data["watermark_thumbnails"],
         }
         if self.link is None:
             arguments["password"] = data["password"]

@@ -72,6 +72,17 @@ class ShareLink(models.Model):
         max_length=10, choices=Registration.choices, default=Registration.OFF
     )
     welcome_message = models.TextField(blank=True)
+    # The studio watermark on the previews and web-size downloads (sharing/watermarked.py).
+    watermark = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The studio watermark on the lightbox and web-size downloads; originals "
+            "never carry it."
+        ),
+    )
+    watermark_thumbnails = models.BooleanField(
+        default=False, help_text=_("The grid's thumbnails carry the watermark too.")
+    )
     last_visited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

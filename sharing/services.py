@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from galleries import watermarks
 from galleries.models import Gallery, GallerySet, Photo
 from sharing import analytics, client_mail, list_emails, recipients, tasks
 from sharing.models import Favourite, FavouriteList, ShareLink
@@ -22,6 +23,8 @@ LINK_FIELDS = {
     "favourites_require_email",
     "registration",
     "welcome_message",
+    "watermark",
+    "watermark_thumbnails",
 }
 
 # --- Share links ------------------------------------------------------------------------
@@ -54,6 +57,7 @@ def link_create(
         link.full_clean()
         link.save()
         link.sets.set(sets)
+        _watermark_photos(link)
     return link
 
 
@@ -80,7 +84,17 @@ def link_update(
         link.save()
         if sets is not None:
             link.sets.set(_check_sets(link.gallery, sets))
+        if fields.get("watermark"):
+            _watermark_photos(link)
     return link
+
+
+def _watermark_photos(link: ShareLink) -> None:
+    """A watermarked link: queue whatever of the studio lacks its watermarked copy
+    (made already as photos arrive; this catches any the queue lost)."""
+    if link.watermark:
+        owner_id = link.gallery.owner_id
+        transaction.on_commit(lambda: watermarks.remake_later(owner_id=owner_id))
 
 
 def link_delete(*, link: ShareLink) -> None:

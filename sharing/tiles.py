@@ -13,6 +13,7 @@ button that posts the page's `hearts` form.
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 DEFAULT_COLOR = "#8a857c"
 HEART_ICON = '<svg class="icon" aria-hidden="true"><use href="#i-heart"/></svg>'
@@ -36,15 +37,23 @@ def tile_html(tile: dict, *, total: int, favourites: str) -> SafeString:
         f' sizes="{sizes}">'
         for source in picture["sources"]
     )
+    # A watermarked link's lightbox shows only its own (watermarked) sizes.
+    marked = " data-wm" if tile.get("watermarked") else ""
+    if picture["src"]:
+        shown = (
+            f'<picture>{sources}<img src="{escape(picture["src"])}"'
+            f' srcset="{escape(picture["srcset"])}" sizes="{sizes}"'
+            f' width="{photo.width}" height="{photo.height}"'
+            f' alt="Photo {number} of {total}: {filename}" loading="lazy"'
+            f' decoding="async" fetchpriority="low"></picture>'
+        )
+    else:  # its watermarked copy is being made (sharing/watermarked.py)
+        shown = f'<span class="tile__preparing">{escape(_("Being prepared"))}</span>'
     return mark_safe(
         f'<li class="tile" style="{style}">'
         f'<a class="tile__link" id="p-{pk}" href="{escape(tile["url"])}"'
-        f' data-lb="{escape(tile["lightbox"])}" data-id="{pk}" data-n="{number}">'
-        f'<picture>{sources}<img src="{escape(picture["src"])}"'
-        f' srcset="{escape(picture["srcset"])}" sizes="{sizes}"'
-        f' width="{photo.width}" height="{photo.height}"'
-        f' alt="Photo {number} of {total}: {filename}" loading="lazy"'
-        f' decoding="async" fetchpriority="low"></picture></a>'
+        f' data-lb="{escape(tile["lightbox"])}" data-id="{pk}" data-n="{number}"'
+        f"{marked}>{shown}</a>"
         f"{_heart(tile, favourites, filename)}</li>"
     )
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from galleries.api import brand, views
+from galleries.api import brand, views, watermark
 
 UUID = "[0-9a-fA-F-]{36}"
 
@@ -35,5 +35,11 @@ urlpatterns = [
         "brand/logo-dark/",
         brand.BrandLogoView.as_view(dark=True),
         name="brand_logo_dark",
+    ),
+    path("watermark/", watermark.WatermarkView.as_view(), name="watermark"),
+    path(
+        "watermark/image/",
+        watermark.WatermarkImageView.as_view(),
+        name="watermark_image",
     ),
 ]

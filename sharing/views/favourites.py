@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galleries import pictures
-from sharing import branding, gate, services
+from sharing import branding, gate, services, watermarked
 from sharing.models import FavouriteList, ShareLink
 from sharing.views.gate import link_url, safe_next, visitor_view, wants_json
 
@@ -275,7 +275,9 @@ def my_list(request: HttpRequest, link: ShareLink) -> HttpResponse:
     favourite_list = state["list"]
     items = list(favourite_list.items.shown_by(link)) if favourite_list else []
     for item in items:
-        item.picture = pictures.picture(item.photo, pictures.GRID)
+        item.picture = pictures.picture(
+            watermarked.as_grid(link, item.photo), pictures.GRID
+        )
         item.url = reverse("sharing:photo", args=[link.token, item.photo_id])
     zip_url = ""
     if items and link.allows_web_downloads:

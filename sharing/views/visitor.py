@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from galleries import pictures
 from galleries.models import GallerySet, Photo
 from galleries.signed_urls import url_window, warm_urls
-from sharing import analytics, branding, gate, recipients, tile_cache
+from sharing import analytics, branding, gate, recipients, tile_cache, watermarked
 from sharing.browsing import GRIDS, ROW_SCALE, SORTS, ClientView
 from sharing.models import ShareLink
 from sharing.pictures import lightbox_srcset, tile_sizes
@@ -45,6 +45,8 @@ TILE_FIELDS = (
     "placeholder",
     "color",
     "renditions_size",
+    "watermarked",
+    "watermark_version",
 )
 
 
@@ -137,6 +139,7 @@ class TileRow(NamedTuple):
     height: int | None
     color: str
     renditions_size: int
+    watermark_version: str
 
     @property
     def pk(self) -> uuid.UUID:
@@ -225,6 +228,7 @@ class TileKey(NamedTuple):
     color: str
     renditions_size: int
     url_window: int
+    watermark: tuple  # the link's (sharing/watermarked.py), and the photo's version
 
 
 def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
@@ -233,6 +237,7 @@ def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
         mode = "off"
     else:
         mode = "sent" if favourites["submitted"] else "open"
+    watermark_mode = watermarked.mode(link)
     keys = [
         TileKey(
             link.token,
@@ -248,6 +253,7 @@ def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
             photo.color,
             photo.renditions_size,
             url_window(photo),
+            (*watermark_mode, photo.watermark_version) if watermark_mode else (),
         )
         for number, photo in enumerate(listing.photos, start=1)
     ]
@@ -279,12 +285,16 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
         row["pk"]: row
         for row in Photo.objects.filter(
             pk__in=[photo.pk for _, photo in missing]
-        ).values("pk", "renditions", "placeholder")
+        ).values("pk", "renditions", "placeholder", "watermarked")
     }
     for row in heavy.values():
         del row["pk"]
     missing = [(key, Photo(**row._asdict(), **heavy[row.pk])) for key, row in missing]
-    warm_urls(photo for _, photo in missing)
+    shown = {
+        photo.pk: (watermarked.as_grid(link, photo), watermarked.as_large(link, photo))
+        for _, photo in missing
+    }
+    warm_urls(seen for pair in shown.values() for seen in pair)
     drawn = {}
     for key, photo in missing:
         tile = {
@@ -293,10 +303,11 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
             "url": f"{photo_base}/{photo.pk}/{key.set_query}",
             "heart_url": f"{heart_base}/{photo.pk}/",
             "ratio": f"{photo.aspect_ratio:.4f}",
-            "picture": pictures.picture(photo, pictures.GRID),
+            "picture": pictures.picture(shown[photo.pk][0], pictures.GRID),
             "sizes": tile_sizes(photo.aspect_ratio, ROW_SCALE[listing.view.grid]),
-            "lightbox": lightbox_srcset(photo),
+            "lightbox": lightbox_srcset(shown[photo.pk][1]),
             "hearted": key.hearted,
+            "watermarked": bool(key.watermark),
         }
         drawn[key] = tile_html(tile, total=key.total, favourites=key.favourites)
     return drawn
@@ -367,12 +378,18 @@ def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
     listing = _listing(request, link, favourites)
     context = _grid_context(request, link, listing, favourites)
     cover = _cover(link, listing)
+    if cover is not None and watermarked.is_preparing(link, cover):
+        cover = None  # a plain hero until its watermarked copy is made
     context.update(
         {
             "gallery": link.gallery,
             **branding.client_context(link.gallery.owner),
             "cover": cover,
-            "cover_picture": pictures.picture(cover, pictures.HERO) if cover else None,
+            "cover_picture": (
+                pictures.picture(watermarked.as_large(link, cover), pictures.HERO)
+                if cover
+                else None
+            ),
             "welcome": link.welcome_message or link.gallery.description,
             "show_sets": len(listing.sets) > 1,
             "zip_url": _zip_url(link, listing),
@@ -423,7 +440,10 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
             "gallery": link.gallery,
             **branding.client_context(link.gallery.owner),
             "photo": photo,
-            "picture": pictures.picture(photo, pictures.LARGE),
+            "picture": pictures.picture(
+                watermarked.as_large(link, photo), pictures.LARGE
+            ),
+            "preparing": watermarked.is_preparing(link, photo),
             **place,
             "favourites": favourites,
             "hearted": hearted,

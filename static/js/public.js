@@ -422,7 +422,8 @@
 
   // The grid's own sizes plus the preview: every size the lightbox may need.
   function bigSrcset(link) {
-    var own = thumbOf(link).getAttribute("srcset") || "";
+    // A watermarked link's thumbnails may be plain: its lightbox takes data-lb alone.
+    var own = link.hasAttribute("data-wm") ? "" : thumbOf(link).getAttribute("srcset") || "";
     var preview = link.getAttribute("data-lb") || "";
     return own && preview ? own + ", " + preview : own || preview;
   }

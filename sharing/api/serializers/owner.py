@@ -61,6 +61,8 @@ class ShareLinkSerializer(serializers.ModelSerializer):
             "favourites_require_email",
             "registration",
             "welcome_message",
+            "watermark",
+            "watermark_thumbnails",
             "created_at",
             "last_visited_at",
         ]
