@@ -41,6 +41,27 @@ class GalleryQuerySet(models.QuerySet):
 class Gallery(models.Model):
     """One client's shoot: what a photographer shares."""
 
+    # Its design on the client's pages (galleries/design.py).
+    class CoverLayout(models.TextChoices):
+        HERO = "hero", _("Full screen")
+        SPLIT = "split", _("Split: the photo beside the title")
+        NONE = "none", _("No cover")
+
+    class GridStyle(models.TextChoices):
+        JUSTIFIED = "justified", _("Justified rows")
+        MASONRY = "masonry", _("Masonry columns")
+        SQUARES = "squares", _("Uniform squares")
+
+    class Spacing(models.TextChoices):
+        TIGHT = "tight", _("Tight")
+        REGULAR = "regular", _("Regular")
+        AIRY = "airy", _("Airy")
+
+    class Theme(models.TextChoices):
+        SYSTEM = "system", _("The visitor's system setting")
+        LIGHT = "light", _("Light")
+        DARK = "dark", _("Dark")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="galleries"
@@ -58,6 +79,24 @@ class Gallery(models.Model):
         related_name="+",
         help_text="Falls back to the first photo.",
     )
+    cover_layout = models.CharField(
+        max_length=10, choices=CoverLayout.choices, default=CoverLayout.HERO
+    )
+    # Where the faces are on the cover photo, from its left and top edges (0 to 1):
+    # the crop keeps that point in view on any screen's shape.
+    focal_x = models.FloatField(
+        default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    focal_y = models.FloatField(
+        default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    grid_style = models.CharField(
+        max_length=10, choices=GridStyle.choices, default=GridStyle.JUSTIFIED
+    )
+    spacing = models.CharField(
+        max_length=10, choices=Spacing.choices, default=Spacing.REGULAR
+    )
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

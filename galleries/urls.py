@@ -1,6 +1,6 @@
 from django.urls import path
 
-from galleries import brand_views, views, watermark_views
+from galleries import brand_views, design_views, views, watermark_views
 
 app_name = "galleries"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("<uuid:pk>/", views.gallery_detail, name="detail"),
     path("<uuid:pk>/edit/", views.gallery_edit, name="edit"),
     path("<uuid:pk>/delete/", views.gallery_delete, name="delete"),
+    path("<uuid:pk>/design/", design_views.design_page, name="design"),
+    path(
+        "<uuid:pk>/design/preview/",
+        design_views.design_preview,
+        name="design_preview",
+    ),
     path("<uuid:pk>/sets/new/", views.set_create, name="set_create"),
     path("<uuid:pk>/sets/<uuid:set_pk>/rename/", views.set_rename, name="set_rename"),
     path("<uuid:pk>/sets/<uuid:set_pk>/move/", views.set_move, name="set_move"),

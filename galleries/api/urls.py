@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from galleries.api import brand, views, watermark
+from galleries.api import brand, design, views, watermark
 
 UUID = "[0-9a-fA-F-]{36}"
 
@@ -29,6 +29,11 @@ router.register("uploads", views.UploadViewSet, basename="upload")
 
 urlpatterns = [
     *router.urls,
+    path(
+        "galleries/<uuid:gallery_pk>/design/",
+        design.GalleryDesignView.as_view(),
+        name="gallery_design",
+    ),
     path("brand/", brand.BrandView.as_view(), name="brand"),
     path("brand/logo/", brand.BrandLogoView.as_view(), name="brand_logo"),
     path(

@@ -80,6 +80,7 @@ def _page(link: ShareLink) -> dict:
         "link": link,
         "gallery": link.gallery,
         **branding.client_context(link.gallery.owner),
+        **branding.design_context(link.gallery),
     }
 
 

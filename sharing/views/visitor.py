@@ -377,13 +377,15 @@ def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
     favourites = favourites_state(request, link)
     listing = _listing(request, link, favourites)
     context = _grid_context(request, link, listing, favourites)
-    cover = _cover(link, listing)
+    design = branding.design_context(link.gallery)
+    cover = _cover(link, listing) if design["design"].has_cover else None
     if cover is not None and watermarked.is_preparing(link, cover):
         cover = None  # a plain hero until its watermarked copy is made
     context.update(
         {
             "gallery": link.gallery,
             **branding.client_context(link.gallery.owner),
+            **design,
             "cover": cover,
             "cover_picture": (
                 pictures.picture(watermarked.as_large(link, cover), pictures.HERO)
@@ -439,6 +441,7 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
             "link": link,
             "gallery": link.gallery,
             **branding.client_context(link.gallery.owner),
+            **branding.design_context(link.gallery),
             "photo": photo,
             "picture": pictures.picture(
                 watermarked.as_large(link, photo), pictures.LARGE
