@@ -228,6 +228,9 @@ if PHOTO_PROCESS_TIME_LIMIT_SECONDS >= PHOTO_STUCK_AFTER_SECONDS:
 # that arrived and the quota it reserved are given back, so it can be sent again.
 UPLOAD_ABANDONED_AFTER_SECONDS = env.int("UPLOAD_ABANDONED_AFTER_SECONDS", default=1800)
 RECOVERY_SWEEP_SECONDS = env.int("RECOVERY_SWEEP_SECONDS", default=60)
+# A deleted gallery or photo waits in the trash this many days, then Celery beat
+# empties it for good (galleries/trash.py); its bytes count in the quota until then.
+TRASH_RETENTION_DAYS = env.int("TRASH_RETENTION_DAYS", default=30)
 
 # --- Sharing ------------------------------------------------------------------------
 
@@ -377,6 +380,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": RECOVERY_SWEEP_SECONDS,
         # Sweeps that piled up while no worker ran are one sweep's worth of work.
         "options": {"expires": RECOVERY_SWEEP_SECONDS},
+    },
+    # Hourly: what has been in the trash TRASH_RETENTION_DAYS goes for good.
+    "trash-empty": {
+        "task": "galleries.tasks.empty_expired_trash",
+        "schedule": 3600,
+        "options": {"expires": 3600},
     },
     # Hourly, so a beat that was down at midnight still sends yesterday's, once.
     "activity-digest": {

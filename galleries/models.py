@@ -10,24 +10,43 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GalleryQuerySet(models.QuerySet):
+    def alive(self) -> "GalleryQuerySet":
+        """Galleries not in the trash: the only ones anyone but the trash sees."""
+        return self.filter(trashed_at=None)
+
+    def trashed(self) -> "GalleryQuerySet":
+        return self.exclude(trashed_at=None)
+
     def owned_by(self, user) -> "GalleryQuerySet":
-        return self.filter(owner=user) if user.is_authenticated else self.none()
+        """The photographer's galleries, out of the trash (see `in_trash_of`)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user).alive()
+
+    def in_trash_of(self, user) -> "GalleryQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user).trashed()
 
     def with_attention_count(self) -> "GalleryQuerySet":
         """How many uploads need attention, in the same query as the galleries."""
         return self.annotate(
             attention_count=Count(
-                "photos", filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
+                "photos",
+                filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
+                & Q(photos__trashed_at=None),
             )
         )
 
     def with_stats(self) -> "GalleryQuerySet":
         """Photo count, bytes and last activity, in the same query as the galleries."""
-        ready = Q(photos__status=Photo.Status.READY)
+        alive = Q(photos__trashed_at=None)
+        ready = Q(photos__status=Photo.Status.READY) & alive
         return self.annotate(
             photo_count=Count("photos", filter=ready),
             attention_count=Count(
-                "photos", filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
+                "photos",
+                filter=Q(photos__status__in=Photo.NEEDS_ATTENTION) & alive,
             ),
             total_bytes=Coalesce(Sum("photos__size", filter=ready), 0),
             # Coalesce: SQLite's GREATEST is NULL as soon as one value is (a gallery
@@ -99,6 +118,8 @@ class Gallery(models.Model):
     theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # In the trash since (galleries/trash.py): hidden from everyone but the trash.
+    trashed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = GalleryQuerySet.as_manager()
 
@@ -116,11 +137,11 @@ class Gallery(models.Model):
 
         Lists prefetch that first photo as `first_photos` to keep one query per page.
         """
-        if self.cover_id and self.cover.is_ready:
+        if self.cover_id and self.cover.is_ready and self.cover.trashed_at is None:
             return self.cover
         first = getattr(self, "first_photos", None)
         if first is None:
-            first = list(self.photos.ready().order_by("position")[:1])
+            first = list(self.photos.ready().alive().order_by("position")[:1])
         return first[0] if first else None
 
 
@@ -144,14 +165,33 @@ class PhotoQuerySet(models.QuerySet):
     def ready(self) -> "PhotoQuerySet":
         return self.filter(status=Photo.Status.READY)
 
+    def alive(self) -> "PhotoQuerySet":
+        """Photos neither in the trash nor in a gallery that is."""
+        return self.filter(trashed_at=None, gallery__trashed_at=None)
+
+    def trashed(self) -> "PhotoQuerySet":
+        """Photos in the trash, on their own or with their gallery."""
+        return self.filter(~Q(trashed_at=None) | ~Q(gallery__trashed_at=None))
+
     def owned_by(self, user) -> "PhotoQuerySet":
-        return (
-            self.filter(gallery__owner=user) if user.is_authenticated else self.none()
+        """The photographer's photos, out of the trash (see `in_trash_of`)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(gallery__owner=user).alive()
+
+    def in_trash_of(self, user) -> "PhotoQuerySet":
+        """Photos trashed one by one from galleries that are not in the trash
+        themselves (a trashed gallery is restored or emptied whole)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(gallery__owner=user, gallery__trashed_at=None).exclude(
+            trashed_at=None
         )
 
     def visible_to_owner(self) -> "PhotoQuerySet":
-        """What the owner's grid shows: everything but rejected uploads."""
-        return self.exclude(status=Photo.Status.REJECTED)
+        """What the owner's grid shows: everything but rejected uploads and the
+        trash."""
+        return self.exclude(status=Photo.Status.REJECTED).filter(trashed_at=None)
 
     def in_gallery_order(self) -> "PhotoQuerySet":
         """Set by set as the sets are ordered, each set's photos in their order."""
@@ -308,6 +348,8 @@ class Photo(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     # Multipart uploads to S3 need the id S3 gave them until they complete.
     upload_id = models.CharField(max_length=200, blank=True)
+    # In the trash since (galleries/trash.py), trashed on its own.
+    trashed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = PhotoQuerySet.as_manager()
 

@@ -198,12 +198,13 @@ def photo_process(
     with _local_copy(photo.original.name) as path:
         sha256, crc32 = _checksums(path)
         twin = (
-            photo.gallery.photos.visible_to_owner()
+            photo.gallery.photos.exclude(status=Photo.Status.REJECTED)
             .filter(sha256=sha256)
             .exclude(pk=photo.pk)
             .first()
         )
-        if twin is not None and twin.status in REPLACEABLE:
+        # A copy in the trash gives way too: the photographer sent it again.
+        if twin is not None and (twin.status in REPLACEABLE or twin.trashed_at):
             # The same file sent again after an upload that never finished, or whose
             # processing failed: this one takes its place.
             photos_delete(gallery=photo.gallery, photo_ids=[twin.pk])

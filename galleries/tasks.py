@@ -11,7 +11,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from galleries import filestore, processing, recovery, services, watermarks
+from galleries import filestore, processing, recovery, services, trash, watermarks
 
 logger = logging.getLogger(__name__)
 
@@ -69,3 +69,10 @@ def recovery_sweep() -> None:
     report = recovery.recovery_sweep()
     if report:
         logger.info("recovery sweep: %s", report)
+
+
+@shared_task(acks_late=True)
+def empty_expired_trash() -> None:
+    """Celery beat, hourly: what has waited TRASH_RETENTION_DAYS goes for good."""
+    if count := trash.empty_expired():
+        logger.info("trash: %d gallery(ies) and photo(s) deleted for good", count)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from galleries import brand_views, design_views, views, watermark_views
+from galleries import brand_views, design_views, trash_views, views, watermark_views
 
 app_name = "galleries"
 
@@ -28,6 +28,20 @@ urlpatterns = [
     path("photos/<uuid:pk>/dismiss/", views.photo_dismiss, name="photo_dismiss"),
     path("photos/<uuid:pk>/original/", views.photo_original, name="photo_original"),
     path("files/<str:token>/<str:filename>", views.serve_file, name="file"),
+    path("trash/", trash_views.trash_page, name="trash"),
+    path("trash/empty/", trash_views.trash_empty, name="trash_empty"),
+    path(
+        "trash/photos/restore/", trash_views.photos_restore, name="trash_photos_restore"
+    ),
+    path("trash/photos/delete/", trash_views.photos_purge, name="trash_photos_purge"),
+    path(
+        "trash/<uuid:pk>/restore/",
+        trash_views.gallery_restore,
+        name="trash_gallery_restore",
+    ),
+    path(
+        "trash/<uuid:pk>/delete/", trash_views.gallery_purge, name="trash_gallery_purge"
+    ),
     path("brand/", brand_views.brand_page, name="brand"),
     path("watermark/", watermark_views.watermark_page, name="watermark"),
     path(

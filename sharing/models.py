@@ -25,10 +25,14 @@ def new_salt() -> str:
 
 
 class ShareLinkQuerySet(models.QuerySet):
+    def alive(self) -> "ShareLinkQuerySet":
+        """Links of galleries that are not in the trash (galleries/trash.py)."""
+        return self.filter(gallery__trashed_at=None)
+
     def owned_by(self, user) -> "ShareLinkQuerySet":
         if not user.is_authenticated:
             return self.none()
-        return self.filter(gallery__owner=user)
+        return self.filter(gallery__owner=user).alive()
 
 
 class Registration(models.TextChoices):
@@ -151,13 +155,19 @@ class ShareLink(models.Model):
 
     def visible_photos(self) -> models.QuerySet[Photo]:
         """Ready photos of the visible sets: never one processing, failed, or hidden."""
-        photos = Photo.objects.ready().filter(gallery_id=self.gallery_id)
+        photos = Photo.objects.ready().alive().filter(gallery_id=self.gallery_id)
         if chosen := self._chosen_set_ids():
             photos = photos.filter(photo_set_id__in=chosen)
         return photos.in_gallery_order()
 
 
 class FavouriteListQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "FavouriteListQuerySet":
+        """Lists on the photographer's links, none of a gallery in the trash."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(link__gallery__owner=user, link__gallery__trashed_at=None)
+
     def kept_on(self, link: ShareLink, token: str) -> "FavouriteList | None":
         """The list `token` opens on `link` (with that link, saving a query), or None:
         a token never opens a list of another link."""
@@ -305,7 +315,7 @@ class RecipientQuerySet(models.QuerySet):
     def owned_by(self, user) -> "RecipientQuerySet":
         if not user.is_authenticated:
             return self.none()
-        return self.filter(link__gallery__owner=user)
+        return self.filter(link__gallery__owner=user, link__gallery__trashed_at=None)
 
     def opening(self, token: str) -> "Recipient | None":
         """The recipient whose personal address `token` is, with its link, gallery

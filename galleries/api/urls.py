@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from galleries.api import brand, design, views, watermark
+from galleries.api import brand, design, trash, views, watermark
 
 UUID = "[0-9a-fA-F-]{36}"
 
@@ -29,6 +29,28 @@ router.register("uploads", views.UploadViewSet, basename="upload")
 
 urlpatterns = [
     *router.urls,
+    path("trash/", trash.TrashView.as_view(), name="trash"),
+    path("trash/empty/", trash.TrashEmptyView.as_view(), name="trash_empty"),
+    path(
+        "trash/photos/restore/",
+        trash.TrashedPhotosRestoreView.as_view(),
+        name="trash_photos_restore",
+    ),
+    path(
+        "trash/photos/delete/",
+        trash.TrashedPhotosPurgeView.as_view(),
+        name="trash_photos_purge",
+    ),
+    path(
+        "trash/galleries/<uuid:pk>/",
+        trash.TrashedGalleryView.as_view(),
+        name="trash_gallery",
+    ),
+    path(
+        "trash/galleries/<uuid:pk>/restore/",
+        trash.TrashedGalleryRestoreView.as_view(),
+        name="trash_gallery_restore",
+    ),
     path(
         "galleries/<uuid:gallery_pk>/design/",
         design.GalleryDesignView.as_view(),

@@ -7,6 +7,7 @@ only means something next to its link, so it is checked by `visitor_link` agains
 link in the URL, not here in authentication.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication
@@ -23,6 +24,14 @@ class LinkExpired(exceptions.APIException):
     default_detail = (
         "This gallery has expired. Please contact your photographer if you still "
         "need it."
+    )
+
+
+class LinkUnavailable(LinkExpired):
+    default_code = "not_available"
+    default_detail = _(
+        "This gallery is not available. Please contact your photographer if you "
+        "still need it."
     )
 
 
@@ -109,6 +118,8 @@ def visitor_link(
             with_gallery=with_gallery,
             registered=registered,
         )
+    except gate.LinkUnavailable as unavailable:
+        raise LinkUnavailable() from unavailable
     except gate.LinkExpired as expired:
         raise LinkExpired() from expired
     except gate.Locked as locked:

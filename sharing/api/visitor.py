@@ -120,7 +120,7 @@ class VisitorGalleryView(VisitorAPIView):
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             browser=gate.visitor_browser(request, link),
         )
-        ready = Q(photos__status=Photo.Status.READY)
+        ready = Q(photos__status=Photo.Status.READY, photos__trashed_at=None)
         context = {
             **self.get_serializer_context(),
             "sets": list(

@@ -308,7 +308,7 @@ def test_originals_of_a_watermarked_link_that_allows_them_are_the_uploads(
         assert b"".join(sent.streaming_content) == handle.read()
 
 
-def test_deleting_a_photo_deletes_its_watermarked_files(
+def test_deleting_a_photo_for_good_deletes_its_watermarked_files(
     owner_api, gallery, django_capture_on_commit_callbacks
 ):
     photo = _photos(gallery)[0]
@@ -317,18 +317,20 @@ def test_deleting_a_photo_deletes_its_watermarked_files(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_api.delete(reverse("api:photo-detail", args=[photo.pk]))
+        owner_api.post(reverse("api:trash_empty"))
 
     assert response.status_code == 204
     assert not any(default_storage.exists(name) for name in names)
 
 
-def test_deleting_the_gallery_deletes_every_watermarked_file(
+def test_emptying_a_deleted_gallery_deletes_every_watermarked_file(
     owner_client, gallery, django_capture_on_commit_callbacks
 ):
     names = [r["name"] for p in _photos(gallery) for r in p.watermarked.values()]
 
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(reverse("galleries:delete", args=[gallery.pk]))
+        owner_client.post(reverse("galleries:trash_empty"))
 
     assert not Photo.objects.filter(gallery=gallery).exists()
     assert not any(default_storage.exists(name) for name in names)

@@ -72,7 +72,8 @@ def _door(
                 downloading=downloading,
             )
         except gate.LinkExpired as expired:
-            return expired_response(request, expired.link)
+            unavailable = isinstance(expired, gate.LinkUnavailable)
+            return expired_response(request, expired.link, unavailable=unavailable)
         except gate.Locked as locked:
             unlock_url = reverse("sharing:unlock", args=[locked.link.token])
             if request.method == "GET":
@@ -92,10 +93,16 @@ def _door(
     return wrapper
 
 
-def expired_response(request: HttpRequest, link: ShareLink) -> HttpResponse:
+def expired_response(
+    request: HttpRequest, link: ShareLink, *, unavailable: bool = False
+) -> HttpResponse:
+    """The studio's page for an expired link, or (`unavailable`) for a link to a
+    gallery in the trash."""
     return render(
         request,
-        "sharing/public/expired.html",
+        "sharing/public/unavailable.html"
+        if unavailable
+        else "sharing/public/expired.html",
         {"gallery": link.gallery, **branding.client_context(link.gallery.owner)},
         status=410,
     )

@@ -169,6 +169,7 @@ def _page_rows(link, photos, sets: list[GallerySet], start: int, size: int) -> l
             continue
         of_set = (
             Photo.objects.ready()
+            .alive()
             .filter(gallery_id=link.gallery_id, photo_set_id=photo_set.pk)
             .order_by("position", "uploaded_at")
             .values_list(*TileRow._fields)
