@@ -393,6 +393,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
         "options": {"expires": 3600},
     },
+    # Hourly: each recipient due a reminder gets it within the hour, once.
+    "expiry-reminders": {
+        "task": "sharing.tasks.send_expiry_reminders",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
 }
 
 # --- API ----------------------------------------------------------------------------

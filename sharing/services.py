@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from galleries import watermarks
 from galleries.models import Gallery, GallerySet, Photo
-from sharing import analytics, client_mail, list_emails, recipients, tasks
+from sharing import analytics, client_mail, list_emails, recipients, reminders, tasks
 from sharing.models import Favourite, FavouriteList, ShareLink
 
 LINK_FIELDS = {
@@ -23,6 +23,8 @@ LINK_FIELDS = {
     "favourites_require_email",
     "registration",
     "welcome_message",
+    "expiry_reminders",
+    "reminder_days",
     "watermark",
     "watermark_thumbnails",
 }
@@ -53,6 +55,7 @@ def link_create(
         setattr(link, name, value)
     if password:
         link.password = make_password(password)
+    reminders.settle(link, fields, had_expiry=False)
     with transaction.atomic():
         link.full_clean()
         link.save()
@@ -73,10 +76,12 @@ def link_update(
     A new or removed password locks out everyone who unlocked with the old one: their
     sessions hold a key derived from the old hash.
     """
+    had_expiry = link.expires_at is not None
     for name, value in fields.items():
         if name not in LINK_FIELDS:
             raise TypeError(f"unknown share link field {name!r}")
         setattr(link, name, value)
+    reminders.settle(link, fields, had_expiry=had_expiry)
     if password is not None:
         link.password = make_password(password) if password else ""
     with transaction.atomic():

@@ -6,6 +6,7 @@ from sharing.views import (
     invitations,
     owner,
     registration,
+    reminders,
     visitor,
 )
 
@@ -22,6 +23,11 @@ urlpatterns = [
     path("links/<uuid:pk>/qr.svg", owner.link_qr, name="link_qr"),
     path("links/<uuid:pk>/invite/", invitations.invite, name="link_invite"),
     path("links/<uuid:pk>/activity.csv", invitations.activity_csv, name="activity_csv"),
+    path(
+        "links/<uuid:pk>/reminder/",
+        reminders.reminder_preview,
+        name="link_reminder_preview",
+    ),
     path(
         "recipients/<uuid:pk>/resend/",
         invitations.recipient_resend,
