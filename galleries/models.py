@@ -4,8 +4,8 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -200,6 +200,17 @@ class PhotoQuerySet(models.QuerySet):
     def in_gallery_order(self) -> "PhotoQuerySet":
         """Set by set as the sets are ordered, each set's photos in their order."""
         return self.order_by("photo_set__position", "position", "uploaded_at")
+
+    def in_client_order(self, sort: str = "gallery") -> "PhotoQuerySet":
+        """In the order a client chose: "taken" (the camera's clock as shot, photos
+        without one last), "name" (the file's name, ignoring case), otherwise the
+        photographer's (`in_gallery_order`). Ties fall back to the gallery's order."""
+        in_gallery = ("photo_set__position", "position", "uploaded_at", "id")
+        if sort == "taken":
+            return self.order_by(F("taken_at").asc(nulls_last=True), *in_gallery)
+        if sort == "name":
+            return self.order_by(Lower("original_filename"), *in_gallery)
+        return self.in_gallery_order()
 
     def in_owner_grid(self, photo_set: "GallerySet | None" = None) -> "PhotoQuerySet":
         """The owner's grid of a gallery, or of one set: what `visible_to_owner` shows,

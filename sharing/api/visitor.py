@@ -256,7 +256,14 @@ class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPI
                     {"set": "This gallery has no such set."}, code="not_found"
                 )
             photos = photos.filter(photo_set_id=set_id)
-        return photos
+        if list_token := query.validated_data.get("favourites"):
+            favourite_list = FavouriteList.objects.kept_on(link, list_token)
+            if favourite_list is None:
+                raise exceptions.ValidationError(
+                    {"favourites": "This link has no such list."}, code="not_found"
+                )
+            photos = photos.filter(pk__in=favourite_list.items.values("photo_id"))
+        return photos.in_client_order(query.validated_data["sort"])
 
     @extend_schema(
         summary="The photos a share link shows, in order",
@@ -264,6 +271,19 @@ class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPI
         parameters=[
             TOKEN,
             OpenApiParameter("set", OpenApiTypes.UUID, description="Only this set"),
+            OpenApiParameter(
+                "sort",
+                OpenApiTypes.STR,
+                enum=["gallery", "taken", "name"],
+                description="gallery: the photographer's order (the default); "
+                "taken: by the time the camera recorded, photos without one last; "
+                "name: by file name.",
+            ),
+            OpenApiParameter(
+                "favourites",
+                OpenApiTypes.STR,
+                description="A favourites list's private token: only its photos.",
+            ),
         ],
         responses={
             200: s.VisitorPhotoSerializer(many=True),

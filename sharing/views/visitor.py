@@ -1,7 +1,7 @@
 """The visitor's gallery: cover, sets, the photo grid, each photo's own page, unlock."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -20,6 +20,7 @@ from galleries import pictures
 from galleries.models import GallerySet, Photo
 from galleries.signed_urls import url_window, warm_urls
 from sharing import analytics, branding, gate, recipients, tile_cache, watermarked
+from sharing.browsing import GRIDS, ROW_SCALE, SORTS, ClientView
 from sharing.models import ShareLink
 from sharing.pictures import lightbox_srcset, tile_sizes
 from sharing.tiles import tile_html
@@ -60,6 +61,7 @@ class Listing:
     total: int
     start: int
     photos: list[Photo]
+    view: ClientView = field(default_factory=ClientView)
 
     @property
     def next_start(self) -> int | None:
@@ -73,7 +75,8 @@ class Listing:
         return 0 if self.start <= FIRST_PAGE else self.start - PAGE_SIZE
 
 
-def _listing(request: HttpRequest, link: ShareLink) -> Listing:
+def _listing(request: HttpRequest, link: ShareLink, favourites: dict) -> Listing:
+    view = ClientView.from_query(request.GET)
     photos = link.visible_photos()
     # The sets with their photos counted, in one query: each count from the index of
     # photos by status and set alone (COUNT(*), not of a column).
@@ -93,22 +96,35 @@ def _listing(request: HttpRequest, link: ShareLink) -> Listing:
     current_set = _chosen_set(request, sets)
     if current_set is not None:
         photos = photos.filter(photo_set=current_set)
-    total = (
-        current_set.photo_count
-        if current_set
-        else sum(photo_set.photo_count for photo_set in sets)
-    )
+    if view.mine:
+        # This browser's own list, and no one else's.
+        photos = photos.filter(pk__in=favourites["hearted"])
+    if view.mine:
+        total = photos.count() if favourites["hearted"] else 0
+    else:
+        total = (
+            current_set.photo_count
+            if current_set
+            else sum(photo_set.photo_count for photo_set in sets)
+        )
     start = _start(request)
     if start and start >= total:
         raise Http404
     size = PAGE_SIZE if start else FIRST_PAGE
     shown = [current_set] if current_set else sets
+    if view.reorders:
+        photos = photos.in_client_order(view.sort)
+        rows = photos.values_list(*TileRow._fields)[start : start + size]
+        page = [TileRow(*row) for row in rows] if total else []
+    else:
+        page = _page_rows(link, photos, shown, start, size)
     return Listing(
         sets=sets,
         current_set=current_set,
         total=total,
         start=start,
-        photos=_page_rows(link, photos, shown, start, size),
+        photos=page,
+        view=view,
     )
 
 
@@ -187,6 +203,8 @@ def _query(listing: Listing, start: int | None = None) -> str:
     params = []
     if listing.current_set:
         params.append(f"set={listing.current_set.pk}")
+    if view := listing.view.query():
+        params.append(view)
     if start:
         params.append(f"from={start}")
     return "?" + "&".join(params) if params else ""
@@ -206,7 +224,7 @@ class TileKey(NamedTuple):
     hearted: bool
     number: int
     total: int
-    set_query: str
+    set_query: str  # the set and the client's view (sort, filter, grid), see _query
     photo: uuid.UUID
     filename: str
     width: int | None
@@ -291,7 +309,7 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
             "heart_url": f"{heart_base}/{photo.pk}/",
             "ratio": f"{photo.aspect_ratio:.4f}",
             "picture": pictures.picture(shown[photo.pk][0], pictures.GRID),
-            "sizes": tile_sizes(photo.aspect_ratio),
+            "sizes": tile_sizes(photo.aspect_ratio, ROW_SCALE[listing.view.grid]),
             "lightbox": lightbox_srcset(shown[photo.pk][1]),
             "hearted": key.hearted,
             "watermarked": bool(key.watermark),
@@ -330,8 +348,9 @@ def _count_view(request: HttpRequest, link: ShareLink) -> None:
         )
 
 
-def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> dict:
-    favourites = favourites_state(request, link)
+def _grid_context(
+    request: HttpRequest, link: ShareLink, listing: Listing, favourites: dict
+) -> dict:
     next_start, previous_start = listing.next_start, listing.previous_start
     return {
         "link": link,
@@ -351,6 +370,8 @@ def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> di
             if previous_start is not None
             else ""
         ),
+        "sorts": SORTS,
+        "grids": GRIDS,
     }
 
 
@@ -358,8 +379,9 @@ def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> di
 @gzip_page
 @visitor_view
 def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    listing = _listing(request, link)
-    context = _grid_context(request, link, listing)
+    favourites = favourites_state(request, link)
+    listing = _listing(request, link, favourites)
+    context = _grid_context(request, link, listing, favourites)
     design = branding.design_context(link.gallery)
     cover = _cover(link, listing) if design["design"].has_cover else None
     if cover is not None and watermarked.is_preparing(link, cover):
@@ -389,11 +411,12 @@ def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
 @visitor_view(with_gallery=False)
 def gallery_photos(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The next page of tiles as an HTML fragment, for the grid's infinite scroll."""
-    listing = _listing(request, link)
+    favourites = favourites_state(request, link)
+    listing = _listing(request, link, favourites)
     return render(
         request,
         "sharing/public/_grid_page.html",
-        _grid_context(request, link, listing),
+        _grid_context(request, link, listing, favourites),
     )
 
 
@@ -410,8 +433,8 @@ def _zip_url(link: ShareLink, listing: Listing) -> str:
 @visitor_view
 def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     photo = gate.visible_photo(link, photo)
-    place = _place_of(request, link, photo)
     favourites = favourites_state(request, link)
+    place = _place_of(request, link, photo, favourites)
     hearted = photo.pk in favourites["hearted"]
     _count_view(request, link)
     if not gate.is_owner(request, link):
@@ -437,20 +460,32 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     )
 
 
-def _place_of(request: HttpRequest, link: ShareLink, photo: Photo) -> dict:
-    """Where the photo sits in what the visitor browses (the link, or one set of it):
-    its number, the total, its neighbours' pages and the grid's page that holds it."""
-    photos = link.visible_photos()
+def _place_of(
+    request: HttpRequest, link: ShareLink, photo: Photo, favourites: dict
+) -> dict:
+    """Where the photo sits in what the visitor browses (the link, or one set of it,
+    in the order and with the filter they chose): its number, the total, its
+    neighbours' pages and the grid's page that holds it."""
+    view = ClientView.from_query(request.GET)
+    if view.mine and photo.pk not in favourites["hearted"]:
+        # Taken out of the list meanwhile: browse the whole link from here.
+        view = ClientView(sort=view.sort, grid=view.grid)
+    photos = link.visible_photos().in_client_order(view.sort)
     current_set = None
     if wanted := request.GET.get("set"):
         if str(photo.photo_set_id) != wanted:
             raise Http404
         current_set = photo.photo_set
         photos = photos.filter(photo_set=current_set)
+    if view.mine:
+        photos = photos.filter(pk__in=favourites["hearted"])
     # Only ids: cheap even for thousands of photos, and exactly the grid's order.
     ids = list(photos.values_list("pk", flat=True))
     index = ids.index(photo.pk)
-    set_query = f"?set={current_set.pk}" if current_set else ""
+    params = [f"set={current_set.pk}"] if current_set else []
+    if view.query():
+        params.append(view.query())
+    set_query = "?" + "&".join(params) if params else ""
 
     def url_of(pk):
         return reverse("sharing:photo", args=[link.token, pk]) + set_query
@@ -460,7 +495,7 @@ def _place_of(request: HttpRequest, link: ShareLink, photo: Photo) -> dict:
         "total": len(ids),
         "previous_url": url_of(ids[index - 1]) if index > 0 else "",
         "next_url": url_of(ids[index + 1]) if index + 1 < len(ids) else "",
-        "back_url": _grid_url_at(link, current_set, index, photo),
+        "back_url": _grid_url_at(link, current_set, index, photo, view),
         "current_set": current_set,
     }
 
@@ -470,12 +505,16 @@ def _note_on(favourite_list, photo: Photo) -> str:
     return note.first() or ""
 
 
-def _grid_url_at(link: ShareLink, current_set, index: int, photo: Photo) -> str:
+def _grid_url_at(
+    link: ShareLink, current_set, index: int, photo: Photo, view: ClientView
+) -> str:
     """The grid's page that holds the photo at `index`, scrolled to its tile."""
     start = 0
     if index >= FIRST_PAGE:
         start = FIRST_PAGE + (index - FIRST_PAGE) // PAGE_SIZE * PAGE_SIZE
     params = [f"set={current_set.pk}"] if current_set else []
+    if view.query():
+        params.append(view.query())
     if start:
         params.append(f"from={start}")
     query = "?" + "&".join(params) if params else ""

@@ -343,26 +343,40 @@
     }, { passive: true });
     stage.addEventListener("touchend", function (event) {
       if (touches !== 1 || (window.visualViewport && window.visualViewport.scale > 1.05)) return;
+      if (stage.classList.contains("is-zoomed")) return; // zoom.js pans instead
       var dx = event.changedTouches[0].clientX - startX;
       var dy = event.changedTouches[0].clientY - startY;
       if (Math.abs(dx) > 50 && Math.abs(dx) > Math.abs(dy) * 1.5) step(dx < 0 ? 1 : -1);
     }, { passive: true });
 
     window.addEventListener("resize", fit);
+    // slideshow.js and zoom.js attach here (see Proofsheet.lightbox below).
+    doc.dispatchEvent(new CustomEvent("lightbox:ready", { detail: lightbox }));
   }
 
   function thumbOf(link) {
     return link.querySelector("img");
   }
 
-  // The photo at the largest size that fits the screen, at its own shape.
+  // The widest picture the link offers of a photo, in pixels (its srcsets' "w"s):
+  // never wider than the photo itself.
+  function largestWidth(link) {
+    var w = +thumbOf(link).getAttribute("width") || 0;
+    var widths = (bigSrcset(link).match(/ (\d+)w/g) || []).map(function (x) { return parseInt(x, 10); });
+    var widest = widths.length ? Math.max.apply(null, widths) : w;
+    return w ? Math.min(w, widest) : widest;
+  }
+
+  // The photo at the largest size that fits the screen, at its own shape, but never
+  // beyond the widest picture there is of it: a small photo stays its own size.
   function fit() {
     if (!current || !lightbox || !lightbox.open) return;
     var thumb = thumbOf(current);
     var w = +thumb.getAttribute("width") || 3;
     var h = +thumb.getAttribute("height") || 2;
     var box = stage.getBoundingClientRect();
-    var scale = Math.min(box.width / w, box.height / h);
+    var natural = largestWidth(current);
+    var scale = Math.min(box.width / w, box.height / h, natural ? natural / w : Infinity);
     picture.style.width = Math.floor(w * scale) + "px";
     picture.style.height = Math.floor(h * scale) + "px";
     picture.sizes = Math.ceil(w * scale) + "px";
@@ -409,6 +423,7 @@
     preload(all[index + 1]);
     preload(all[index - 1]);
     if (index >= all.length - 3) loadMore();
+    lightbox.dispatchEvent(new CustomEvent("lightbox:show", { detail: { link: link, last: index >= all.length - 1 && !doc.querySelector("[data-more]") } }));
   }
 
   // The grid's own sizes plus the preview: every size the lightbox may need.
@@ -499,6 +514,18 @@
       if (link) window.location.href = link.href;
     });
   }
+
+  // For slideshow.js and zoom.js, which build on the lightbox.
+  window.Proofsheet = {
+    lightbox: {
+      open: function (link) { if (grid && window.HTMLDialogElement) open(link || tiles()[0]); },
+      step: function (direction) { step(direction); },
+      isOpen: function () { return !!(lightbox && lightbox.open); },
+      current: function () { return current; },
+      largestWidth: largestWidth,
+      tiles: function () { return grid ? tiles() : []; }
+    }
+  };
 
   function init() {
     initFlashes();

@@ -325,6 +325,10 @@ class VisitorRegisterResponseSerializer(serializers.Serializer):
 
 class PhotoFilterSerializer(serializers.Serializer):
     set = serializers.UUIDField(required=False)
+    sort = serializers.ChoiceField(
+        choices=["gallery", "taken", "name"], required=False, default="gallery"
+    )
+    favourites = serializers.CharField(required=False, max_length=64)
 
 
 # --- A visitor's own favourites list --------------------------------------------------
