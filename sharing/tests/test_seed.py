@@ -151,3 +151,42 @@ def test_a_token_of_another_gallery_is_refused(link):
         call_command("seed_gallery", photos=1, link_token=link.token, stdout=StringIO())
 
     assert not Photo.objects.filter(gallery__owner__email="demo@proofsheet.local")
+
+
+def test_branded_gives_the_gallery_the_studios_look_in_german(client):
+    seed(branded=True)
+
+    link = gate.get_link(TOKEN)
+    response = client.get(f"/s/{TOKEN}/")
+    page = response.content.decode()
+    brand = link.gallery.owner.brand
+    assert link.gallery.language == "de"
+    assert '<html lang="de"' in page
+    assert brand.accent and brand.typeface == "editorial"
+    assert brand.logo and default_storage.exists(brand.logo)
+    assert f'width="{brand.logo_width}" height="{brand.logo_height}"' in page
+    assert "css/fonts/editorial" in page
+
+
+def test_branded_watermarks_the_link_and_every_photo_before_it_ends():
+    seed(branded=True)
+
+    link = gate.get_link(TOKEN)
+    version = link.gallery.owner.watermark.version
+    assert link.watermark
+    for photo in seeded_photos():
+        assert photo.watermark_version == version
+        preview = photo.watermarked["preview.jpeg"]["name"]
+        assert default_storage.exists(preview)
+
+
+def test_branded_twice_keeps_the_logo_and_the_watermarked_files():
+    seed(branded=True)
+    logo = Gallery.objects.get(owner__email="seed@studio.test").owner.brand.logo
+    names = {p.pk: p.watermarked["preview.jpeg"]["name"] for p in seeded_photos()}
+
+    seed(branded=True)
+
+    owner = User.objects.get(email="seed@studio.test")
+    assert owner.brand.logo == logo
+    assert {p.pk: p.watermarked["preview.jpeg"]["name"] for p in seeded_photos()} == names

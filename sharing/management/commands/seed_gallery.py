@@ -2,6 +2,7 @@
 
     python manage.py seed_gallery --photos 1000 [--sets 3] [--link-token TOKEN]
         [--email demo@proofsheet.local] [--password ...] [--link-password ...] [--fresh]
+        [--branded]
 
 A few sample photos (samples/photos) are cropped to a spread of shapes (3:2, 4:3,
 16:9, square, portrait) and rendered once with the real pipeline; every seeded photo
@@ -13,6 +14,11 @@ therefore works like any other.
 
 Run it twice with the same arguments and the gallery is reused; ask for more photos and
 it is topped up; `--fresh` deletes it (files included) and starts again.
+
+`--branded` dresses it as a studio would (what bin/lighthouse measures): a logo, an
+accent colour, the "editorial" typeface (self-hosted web fonts), the gallery in German,
+and the studio's text watermark on the link. The watermarked renditions are made here
+and now, before the command ends, so the link shows them from its first visit.
 """
 
 import datetime
@@ -34,15 +40,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from accounts.models import User
 from accounts.quota import QuotaExceeded, storage_reserve
 from accounts.services import user_create
 from config.celery import app as celery_app
-from galleries import imaging, services
+from galleries import brand as brand_services
+from galleries import imaging, services, watermarks
 from galleries.filestore import delete_files, original_name
-from galleries.models import Gallery, Photo
+from galleries.models import Brand, Gallery, Photo, Watermark
 from galleries.processing import renditions_store
 from sharing import services as sharing_services
 from sharing.models import ShareLink
@@ -60,6 +67,11 @@ WELCOME = (
 # that a thousand of them stay well under a gigabyte.
 ORIGINAL_BOX = 2400
 BATCH = 100
+# --branded: the studio's look.
+BRAND_ACCENT = "#b4532a"
+BRAND_LANGUAGE = "de"
+BRAND_WEBSITE = "https://atelier-lumen.example"
+WATERMARK_TEXT = "© Atelier Lumen"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -120,6 +132,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--samples", default=str(SAMPLES_DIR), help="folder of sample photos"
         )
+        parser.add_argument(
+            "--branded",
+            action="store_true",
+            help="a logo, an accent, a web font, German, and a watermarked link",
+        )
 
     def handle(self, *args, **options) -> None:
         count, set_count = options["photos"], options["sets"]
@@ -165,6 +182,8 @@ class Command(BaseCommand):
             first = gallery.photos.ready().order_by("position").first()
             services.gallery_set_cover(gallery=gallery, photo=first)
         link = self.link(gallery, token, options["link_password"])
+        if options["branded"]:
+            link = self.brand(owner, gallery, link)
 
         url = settings.SITE_URL + reverse("sharing:gallery", args=[link.token])
         verb = "Added" if present < count else "Reused"
@@ -251,6 +270,43 @@ class Command(BaseCommand):
             # Services mint tokens; a fixed one lets scripts find the seeded link again.
             ShareLink.objects.filter(pk=link.pk).update(token=token)
             link.token = token
+        return link
+
+    # --- The studio's brand (--branded) ------------------------------------------------
+
+    def brand(self, owner: User, gallery: Gallery, link: ShareLink) -> ShareLink:
+        """Brand the studio, put the gallery in German, watermark the link, and make
+        every photo's watermarked renditions now (the worker would, later)."""
+        brand_services.brand_update(
+            owner=owner,
+            accent=BRAND_ACCENT,
+            typeface=Brand.Typeface.EDITORIAL,
+            website=BRAND_WEBSITE,
+            language=BRAND_LANGUAGE,
+        )
+        if not brand_services.brand_of(owner).logo:
+            brand_services.logo_set(owner=owner, upload=logo_png(owner.public_name))
+        services.gallery_update(gallery=gallery, language=BRAND_LANGUAGE)
+        watermarks.watermark_update(
+            owner=owner,
+            kind=Watermark.Kind.TEXT,
+            text=WATERMARK_TEXT,
+            position=Watermark.Position.BOTTOM_RIGHT,
+        )
+        if not link.watermark:
+            link = sharing_services.link_update(link=link, watermark=True)
+        version = Watermark.objects.get(owner=owner).version
+        missing = [
+            str(pk)
+            for pk in gallery.photos.ready()
+            .exclude(watermark_version=version)
+            .values_list("pk", flat=True)
+        ]
+        if missing:
+            self.stdout.write(f"Watermarking {len(missing)} photos...")
+        for start in range(0, len(missing), BATCH):
+            watermarks.photos_watermark(photo_ids=missing[start : start + BATCH])
+            self.stdout.write(f"  {min(start + BATCH, len(missing))} / {len(missing)}")
         return link
 
     # --- Photos -------------------------------------------------------------------------
@@ -363,3 +419,29 @@ def unique_jpeg(jpeg: bytes, comment: str) -> bytes:
     text = comment.encode()
     segment = b"\xff\xfe" + struct.pack(">H", len(text) + 2) + text
     return jpeg[:2] + segment + jpeg[2:]
+
+
+def logo_png(name: str) -> io.BytesIO:
+    """A studio's logo, drawn: a ring with the initial beside the name, on transparency."""
+    height, scale = 120, 4
+    font = ImageFont.load_default(size=44 * scale)
+    text_width = round(font.getlength(name) / scale)
+    size = ((height + 24 + text_width + 16) * scale, height * scale)
+    picture = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(picture)
+    ink = (40, 32, 28, 255)
+    pad = 10 * scale
+    draw.ellipse(
+        (pad, pad, height * scale - pad, height * scale - pad),
+        outline=ink,
+        width=6 * scale,
+    )
+    centre = height * scale / 2
+    draw.text((centre, centre), name[:1].upper(), font=font, fill=ink, anchor="mm")
+    draw.text(((height + 24) * scale, centre), name, font=font, fill=ink, anchor="lm")
+    picture = picture.resize((size[0] // scale, size[1] // scale), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    buffer.seek(0)
+    buffer.name = "logo.png"
+    return buffer
