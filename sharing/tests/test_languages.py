@@ -81,6 +81,18 @@ def test_the_lightboxs_script_strings_come_in_german_from_the_site_itself(
     )
 
 
+def test_the_script_strings_come_compressed_to_a_phone_that_accepts_it(
+    client, link, german
+):
+    text = page(client.get(gallery_url(link)))
+    catalog = re.search(r'<script src="(/s/i18n/de\.js\?v=[0-9a-f]+)" defer>', text)
+
+    script = client.get(catalog.group(1), headers={"accept-encoding": "gzip"})
+
+    assert script["Content-Encoding"] == "gzip"
+    assert "immutable" in script["Cache-Control"]
+
+
 def test_a_german_gallerys_password_page_is_in_german(client, locked_link, german):
     text = page(client.get(unlock_url(locked_link)))
 

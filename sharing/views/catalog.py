@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
 
@@ -40,6 +41,7 @@ def catalog_url(language: str) -> str:
 
 
 @require_GET
+@gzip_page
 @cache_control(public=True, max_age=365 * 24 * 3600, immutable=True)
 def js_catalog(request: HttpRequest, language: str) -> HttpResponse:
     if language not in CODES:

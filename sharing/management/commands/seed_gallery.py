@@ -439,7 +439,9 @@ def logo_png(name: str) -> io.BytesIO:
     centre = height * scale / 2
     draw.text((centre, centre), name[:1].upper(), font=font, fill=ink, anchor="mm")
     draw.text(((height + 24) * scale, centre), name, font=font, fill=ink, anchor="lm")
-    picture = picture.resize((size[0] // scale, size[1] // scale), Image.Resampling.LANCZOS)
+    picture = picture.resize(
+        (size[0] // scale, size[1] // scale), Image.Resampling.LANCZOS
+    )
     buffer = io.BytesIO()
     picture.save(buffer, "PNG")
     buffer.seek(0)
