@@ -167,8 +167,27 @@ def test_the_typefaces_come_from_the_site_itself_with_no_stylesheet_to_wait_for(
         sources
     )
     assert all(source.startswith("/static/fonts/") for source in sources)
-    assert "css/fonts/" not in text
     assert "fonts.googleapis" not in text
+
+
+def test_under_a_cover_the_fonts_wait_for_it_and_are_linked_without_script(
+    client, link, branded
+):
+    text = page(client.get(gallery_url(link)))
+
+    assert re.search(r"<style [^>]*media=\"not all\" data-fonts-wait>@font-face", text)
+    assert "style[data-fonts-wait]" in text  # the cover's script turns them on
+    assert (
+        '<noscript><link rel="stylesheet" href="/static/css/fonts/editorial.css">'
+        in text
+    )
+
+
+def test_a_page_without_a_cover_uses_the_fonts_at_once(client, link, gallery, branded):
+    text = page(client.get(photo_url(link, gallery.photos.first())))
+
+    assert "@font-face" in text
+    assert "data-fonts-wait" not in text
 
 
 @pytest.mark.parametrize("pairing", ["editorial", "classic", "modern"])
