@@ -8,10 +8,13 @@ ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
- && apt-get install -y --no-install-recommends build-essential \
+ && apt-get install -y --no-install-recommends build-essential gettext \
  && rm -rf /var/lib/apt/lists/*
 COPY requirements/ /tmp/requirements/
 RUN pip wheel --wheel-dir /wheels -r /tmp/requirements/production.txt
+# The translations, compiled (what `manage.py compilemessages` does, without Django).
+COPY locale/ /tmp/locale/
+RUN find /tmp/locale -name '*.po' -exec sh -c 'msgfmt --check -o "${1%.po}.mo" "$1"' _ {} \;
 
 # --- Runtime: no compilers, a non-root user -----------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
@@ -26,6 +29,7 @@ COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir --no-index --find-links /wheels /wheels/* && rm -rf /wheels
 WORKDIR /app
 COPY --chown=proofsheet:proofsheet . /app
+COPY --from=build --chown=proofsheet:proofsheet /tmp/locale/ /app/locale/
 USER proofsheet
 # collectstatic needs settings to load, not real secrets or services. As the user that
 # serves the files: it writes the manifest 0640 (FILE_UPLOAD_PERMISSIONS), which gunicorn

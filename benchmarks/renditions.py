@@ -4,6 +4,8 @@
         render() against the same rendition set made by libvips, interleaved
     python benchmarks/renditions.py --compare-formats [photo ...]
         the encoder sweep behind docs/renditions.md
+    python benchmarks/renditions.py --watermark [photo ...]
+        the studio watermark's cost per photo (galleries/imaging/watermark.py)
 
 Timing: with no photo given, three photos are measured: a 12-megapixel JPEG (4000x3000
 stored, EXIF orientation 6, made from samples/photos/camera/canon_hdr_NO.jpg), a
@@ -522,6 +524,64 @@ def summarise_sweep(rows: list[dict]) -> None:
 # ------------------------------------------------------------------------ main
 
 
+WATERMARKS = {
+    "text, bottom right 25 %": {"text": "© Olivia Studio", "position": "bottom-right"},
+    "text, tiled 20 %": {"text": "© Olivia Studio", "position": "tiled", "size": 20},
+    "image, centre 40 %": {"image": True, "position": "centre", "size": 40},
+}
+
+
+def _mark_png() -> bytes:
+    """A logo-like transparent PNG: a ring and a bar, 600 x 240."""
+    from PIL import ImageDraw
+
+    mark = Image.new("RGBA", (600, 240), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(mark)
+    draw.ellipse((10, 10, 230, 230), outline=(255, 255, 255, 255), width=24)
+    draw.rectangle((260, 90, 590, 150), fill=(255, 255, 255, 255))
+    out = io.BytesIO()
+    mark.save(out, "PNG")
+    return out.getvalue()
+
+
+def run_watermark(paths: list[Path], runs: int, warmup: int, core: int) -> None:
+    """The watermark's cost per photo: from its stored preview (what the worker reads)
+    to every watermarked rendition encoded, as `galleries.watermarks` makes them."""
+    from galleries.imaging import watermark
+
+    pin_to_one_core(core)
+    image = _mark_png()
+    print(
+        "| photo | watermark | median ms | p90 ms | the photo's own render() ms "
+        "| preview KB |"
+    )
+    print("|---|---|---|---|---|---|")
+    for path in paths:
+        made = imaging.render(path)
+        preview = made.get("preview", "jpeg").data
+        own = []
+        for _run in range(runs):
+            started = time.perf_counter()
+            imaging.render(path)
+            own.append((time.perf_counter() - started) * 1000)
+        for label, options in WATERMARKS.items():
+            spec = watermark.Spec(
+                **{**options, "image": image if options.get("image") else b""}
+            )
+            times = []
+            for run in range(warmup + runs):
+                started = time.perf_counter()
+                items = watermark.render(io.BytesIO(preview), spec)
+                if run >= warmup:
+                    times.append((time.perf_counter() - started) * 1000)
+            size = next(i for i in items if i.name == "preview").data
+            print(
+                f"| {path.name} ({made.width}x{made.height}) | {label} "
+                f"| {statistics.median(times):.0f} | {percentile(times, 0.9):.0f} "
+                f"| {statistics.median(own):.0f} | {len(size) / 1024:.0f} |"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("photos", nargs="*", type=Path)
@@ -529,6 +589,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--core", type=int, default=0, help="CPU to pin to")
     parser.add_argument("--compare-formats", action="store_true")
+    parser.add_argument(
+        "--watermark", action="store_true", help="the watermark's cost per photo"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -543,6 +606,9 @@ def main() -> None:
                 make_24mp_jpeg(Path(scratch)),
             ]
             run_sweep(photos, args.core)
+        elif args.watermark:
+            photos = args.photos or default_photos(Path(scratch))
+            run_watermark(photos, args.runs, args.warmup, args.core)
         else:
             photos = args.photos or default_photos(Path(scratch))
             print(

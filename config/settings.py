@@ -228,6 +228,9 @@ if PHOTO_PROCESS_TIME_LIMIT_SECONDS >= PHOTO_STUCK_AFTER_SECONDS:
 # that arrived and the quota it reserved are given back, so it can be sent again.
 UPLOAD_ABANDONED_AFTER_SECONDS = env.int("UPLOAD_ABANDONED_AFTER_SECONDS", default=1800)
 RECOVERY_SWEEP_SECONDS = env.int("RECOVERY_SWEEP_SECONDS", default=60)
+# A deleted gallery or photo waits in the trash this many days, then Celery beat
+# empties it for good (galleries/trash.py); its bytes count in the quota until then.
+TRASH_RETENTION_DAYS = env.int("TRASH_RETENTION_DAYS", default=30)
 
 # --- Sharing ------------------------------------------------------------------------
 
@@ -378,9 +381,21 @@ CELERY_BEAT_SCHEDULE = {
         # Sweeps that piled up while no worker ran are one sweep's worth of work.
         "options": {"expires": RECOVERY_SWEEP_SECONDS},
     },
+    # Hourly: what has been in the trash TRASH_RETENTION_DAYS goes for good.
+    "trash-empty": {
+        "task": "galleries.tasks.empty_expired_trash",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
     # Hourly, so a beat that was down at midnight still sends yesterday's, once.
     "activity-digest": {
         "task": "sharing.tasks.send_activity_digests",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
+    # Hourly: each recipient due a reminder gets it within the hour, once.
+    "expiry-reminders": {
+        "task": "sharing.tasks.send_expiry_reminders",
         "schedule": 3600,
         "options": {"expires": 3600},
     },
@@ -480,6 +495,18 @@ PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 
 # --- Internationalisation -----------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# The languages a client's pages and emails can be in: each gallery's own, chosen by
+# its photographer (galleries/languages.py), never the browser's. Catalogs: locale/,
+# compiled by bin/setup and the Dockerfile (`manage.py compilemessages`).
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers in each language's own way; English keeps "3 December 2026".
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

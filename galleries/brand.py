@@ -19,6 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -54,6 +55,7 @@ SETTINGS = (
     "phone",
     "instagram",
     "credit_proofsheet",
+    "language",
 )
 
 
@@ -81,6 +83,7 @@ class BrandView:
     phone: str = ""
     instagram: str = ""
     credit_proofsheet: bool = True
+    language: str = settings.LANGUAGE_CODE  # the studio's galleries' (languages.py)
 
     @property
     def instagram_url(self) -> str:
@@ -140,6 +143,7 @@ def brand_for(owner) -> BrandView:
         phone=brand.phone,
         instagram=brand.instagram,
         credit_proofsheet=brand.credit_proofsheet,
+        language=brand.language,
     )
 
 

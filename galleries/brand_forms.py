@@ -35,6 +35,7 @@ class BrandForm(forms.ModelForm):
             "phone",
             "instagram",
             "credit_proofsheet",
+            "language",
         ]
         labels = {
             "typeface": _("Typefaces"),
@@ -43,10 +44,15 @@ class BrandForm(forms.ModelForm):
             "phone": _("Phone"),
             "instagram": _("Instagram"),
             "credit_proofsheet": _("Credit Proofsheet in the footer of client pages"),
+            "language": _("Language of your galleries"),
         }
         help_texts = {
             "typeface": _("Headings and text of your client pages."),
             "instagram": _("Your name on Instagram, e.g. @yourstudio."),
+            "language": _(
+                "What your clients read on your galleries and in their emails; "
+                "each gallery can choose another."
+            ),
         }
         widgets = {"typeface": forms.RadioSelect}
 
@@ -55,12 +61,16 @@ class BrandForm(forms.ModelForm):
         self.initial.setdefault("no_accent", not self.instance.accent)
         if not self.instance.accent:
             self.initial["accent"] = "#1d6354"
+        # A form without it (an older page, a script) keeps the studio's language.
+        self.fields["language"].required = False
 
     def settings(self) -> dict:
         """The cleaned settings, for `brand.brand_update`."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         if self.cleaned_data["no_accent"]:
             data["accent"] = ""
+        if not data["language"]:
+            del data["language"]
         return data
 
     def _post_clean(self):

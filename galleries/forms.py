@@ -1,21 +1,37 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from galleries.models import Gallery
 
 
 class GalleryForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=_("Language for your clients"),
+        required=False,
+        choices=[
+            ("", _("Your studio's language (on the Brand page)")),
+            *settings.LANGUAGES,
+        ],
+        help_text=_("The gallery's pages and the emails your clients get from it."),
+    )
+
     class Meta:
         model = Gallery
-        fields = ["title", "event_date", "description"]
+        fields = ["title", "event_date", "description", "language"]
         widgets = {
             "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"event_date": "Event date"}
+        labels = {
+            "title": _("Title"),
+            "event_date": _("Event date"),
+            "description": _("Description"),
+        }
 
 
 class SetForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Set name")
+    name = forms.CharField(max_length=100, label=_("Set name"))
 
 
 SORT_CHOICES = [

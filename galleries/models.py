@@ -2,30 +2,51 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce, Greatest, Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class GalleryQuerySet(models.QuerySet):
+    def alive(self) -> "GalleryQuerySet":
+        """Galleries not in the trash: the only ones anyone but the trash sees."""
+        return self.filter(trashed_at=None)
+
+    def trashed(self) -> "GalleryQuerySet":
+        return self.exclude(trashed_at=None)
+
     def owned_by(self, user) -> "GalleryQuerySet":
-        return self.filter(owner=user) if user.is_authenticated else self.none()
+        """The photographer's galleries, out of the trash (see `in_trash_of`)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user).alive()
+
+    def in_trash_of(self, user) -> "GalleryQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user).trashed()
 
     def with_attention_count(self) -> "GalleryQuerySet":
         """How many uploads need attention, in the same query as the galleries."""
         return self.annotate(
             attention_count=Count(
-                "photos", filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
+                "photos",
+                filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
+                & Q(photos__trashed_at=None),
             )
         )
 
     def with_stats(self) -> "GalleryQuerySet":
         """Photo count, bytes and last activity, in the same query as the galleries."""
-        ready = Q(photos__status=Photo.Status.READY)
+        alive = Q(photos__trashed_at=None)
+        ready = Q(photos__status=Photo.Status.READY) & alive
         return self.annotate(
             photo_count=Count("photos", filter=ready),
             attention_count=Count(
-                "photos", filter=Q(photos__status__in=Photo.NEEDS_ATTENTION)
+                "photos",
+                filter=Q(photos__status__in=Photo.NEEDS_ATTENTION) & alive,
             ),
             total_bytes=Coalesce(Sum("photos__size", filter=ready), 0),
             # Coalesce: SQLite's GREATEST is NULL as soon as one value is (a gallery
@@ -38,6 +59,27 @@ class GalleryQuerySet(models.QuerySet):
 
 class Gallery(models.Model):
     """One client's shoot: what a photographer shares."""
+
+    # Its design on the client's pages (galleries/design.py).
+    class CoverLayout(models.TextChoices):
+        HERO = "hero", _("Full screen")
+        SPLIT = "split", _("Split: the photo beside the title")
+        NONE = "none", _("No cover")
+
+    class GridStyle(models.TextChoices):
+        JUSTIFIED = "justified", _("Justified rows")
+        MASONRY = "masonry", _("Masonry columns")
+        SQUARES = "squares", _("Uniform squares")
+
+    class Spacing(models.TextChoices):
+        TIGHT = "tight", _("Tight")
+        REGULAR = "regular", _("Regular")
+        AIRY = "airy", _("Airy")
+
+    class Theme(models.TextChoices):
+        SYSTEM = "system", _("The visitor's system setting")
+        LIGHT = "light", _("Light")
+        DARK = "dark", _("Dark")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
@@ -56,8 +98,32 @@ class Gallery(models.Model):
         related_name="+",
         help_text="Falls back to the first photo.",
     )
+    cover_layout = models.CharField(
+        max_length=10, choices=CoverLayout.choices, default=CoverLayout.HERO
+    )
+    # Where the faces are on the cover photo, from its left and top edges (0 to 1):
+    # the crop keeps that point in view on any screen's shape.
+    focal_x = models.FloatField(
+        default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    focal_y = models.FloatField(
+        default=0.5, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    grid_style = models.CharField(
+        max_length=10, choices=GridStyle.choices, default=GridStyle.JUSTIFIED
+    )
+    spacing = models.CharField(
+        max_length=10, choices=Spacing.choices, default=Spacing.REGULAR
+    )
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    # The client's pages and emails of this gallery; "" for the studio's language.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # In the trash since (galleries/trash.py): hidden from everyone but the trash.
+    trashed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = GalleryQuerySet.as_manager()
 
@@ -75,11 +141,11 @@ class Gallery(models.Model):
 
         Lists prefetch that first photo as `first_photos` to keep one query per page.
         """
-        if self.cover_id and self.cover.is_ready:
+        if self.cover_id and self.cover.is_ready and self.cover.trashed_at is None:
             return self.cover
         first = getattr(self, "first_photos", None)
         if first is None:
-            first = list(self.photos.ready().order_by("position")[:1])
+            first = list(self.photos.ready().alive().order_by("position")[:1])
         return first[0] if first else None
 
 
@@ -103,18 +169,48 @@ class PhotoQuerySet(models.QuerySet):
     def ready(self) -> "PhotoQuerySet":
         return self.filter(status=Photo.Status.READY)
 
+    def alive(self) -> "PhotoQuerySet":
+        """Photos neither in the trash nor in a gallery that is."""
+        return self.filter(trashed_at=None, gallery__trashed_at=None)
+
+    def trashed(self) -> "PhotoQuerySet":
+        """Photos in the trash, on their own or with their gallery."""
+        return self.filter(~Q(trashed_at=None) | ~Q(gallery__trashed_at=None))
+
     def owned_by(self, user) -> "PhotoQuerySet":
-        return (
-            self.filter(gallery__owner=user) if user.is_authenticated else self.none()
+        """The photographer's photos, out of the trash (see `in_trash_of`)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(gallery__owner=user).alive()
+
+    def in_trash_of(self, user) -> "PhotoQuerySet":
+        """Photos trashed one by one from galleries that are not in the trash
+        themselves (a trashed gallery is restored or emptied whole)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(gallery__owner=user, gallery__trashed_at=None).exclude(
+            trashed_at=None
         )
 
     def visible_to_owner(self) -> "PhotoQuerySet":
-        """What the owner's grid shows: everything but rejected uploads."""
-        return self.exclude(status=Photo.Status.REJECTED)
+        """What the owner's grid shows: everything but rejected uploads and the
+        trash."""
+        return self.exclude(status=Photo.Status.REJECTED).filter(trashed_at=None)
 
     def in_gallery_order(self) -> "PhotoQuerySet":
         """Set by set as the sets are ordered, each set's photos in their order."""
         return self.order_by("photo_set__position", "position", "uploaded_at")
+
+    def in_client_order(self, sort: str = "gallery") -> "PhotoQuerySet":
+        """In the order a client chose: "taken" (the camera's clock as shot, photos
+        without one last), "name" (the file's name, ignoring case), otherwise the
+        photographer's (`in_gallery_order`). Ties fall back to the gallery's order."""
+        in_gallery = ("photo_set__position", "position", "uploaded_at", "id")
+        if sort == "taken":
+            return self.order_by(F("taken_at").asc(nulls_last=True), *in_gallery)
+        if sort == "name":
+            return self.order_by(Lower("original_filename"), *in_gallery)
+        return self.in_gallery_order()
 
     def in_owner_grid(self, photo_set: "GallerySet | None" = None) -> "PhotoQuerySet":
         """The owner's grid of a gallery, or of one set: what `visible_to_owner` shows,
@@ -129,6 +225,16 @@ class PhotoQuerySet(models.QuerySet):
             Q(crc32=None, original__gt="")
             | Q(**{f"renditions__{Photo.WEB_RENDITION}__has_key": "name"})
             & ~Q(**{f"renditions__{Photo.WEB_RENDITION}__has_key": "crc32"})
+        )
+
+    def watermark_progress(self, version: str) -> dict[str, int]:
+        """How many ready photos there are, and how many have the watermark `version`
+        made (galleries/watermarks.py), in one query."""
+        return self.ready().aggregate(
+            total=Count("pk"),
+            made=Count(
+                "pk", filter=Q(watermark_version=version) & ~Q(watermark_version="")
+            ),
         )
 
     def needing_attention(self) -> "PhotoQuerySet":
@@ -234,6 +340,10 @@ class Photo(models.Model):
     lens = models.CharField(max_length=100, blank=True)
 
     renditions = models.JSONField(default=dict, blank=True)
+    # The studio watermark's renditions of this photo (galleries/watermarks.py), as
+    # `renditions` holds them, and the watermark's version they were made with.
+    watermarked = models.JSONField(default=dict, blank=True)
+    watermark_version = models.CharField(max_length=32, blank=True)
     renditions_size = models.PositiveBigIntegerField(default=0)
     placeholder = models.TextField(blank=True, help_text="A tiny inline image.")
     color = models.CharField(max_length=7, blank=True)
@@ -242,6 +352,8 @@ class Photo(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     # Multipart uploads to S3 need the id S3 gave them until they complete.
     upload_id = models.CharField(max_length=200, blank=True)
+    # In the trash since (galleries/trash.py), trashed on its own.
+    trashed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = PhotoQuerySet.as_manager()
 
@@ -388,7 +500,65 @@ class Brand(models.Model):
     credit_proofsheet = models.BooleanField(
         default=True, help_text="The client footer says “Shared with Proofsheet”."
     )
+    # The language of the studio's galleries unless a gallery picks its own.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Brand of {self.owner_id}"
+
+
+class Watermark(models.Model):
+    """The studio's watermark: drawn on the previews of the links that ask for it
+    (galleries/watermarks.py makes those renditions, in the background).
+
+    `version` names what is drawn (the settings and the image's content): a photo's
+    watermarked renditions are current when they were made for it."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("A line of text")
+        IMAGE = "image", _("An image (PNG or WebP with transparency)")
+
+    class Position(models.TextChoices):
+        BOTTOM_RIGHT = "bottom-right", _("Bottom right")
+        BOTTOM_LEFT = "bottom-left", _("Bottom left")
+        TOP_RIGHT = "top-right", _("Top right")
+        TOP_LEFT = "top-left", _("Top left")
+        CENTRE = "centre", _("Centre")
+        TILED = "tiled", _("Tiled across the photo")
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watermark"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    text = models.CharField(max_length=100, blank=True)
+    image = models.CharField(max_length=255, blank=True)
+    image_width = models.PositiveIntegerField(default=0)
+    image_height = models.PositiveIntegerField(default=0)
+    position = models.CharField(
+        max_length=20, choices=Position.choices, default=Position.BOTTOM_RIGHT
+    )
+    size = models.PositiveSmallIntegerField(
+        default=25,
+        validators=[MinValueValidator(5), MaxValueValidator(100)],
+        help_text=_("How wide the watermark is, in % of the photo's width."),
+    )
+    opacity = models.PositiveSmallIntegerField(
+        default=50,
+        validators=[MinValueValidator(5), MaxValueValidator(100)],
+        help_text=_("In %: 100 is fully opaque."),
+    )
+    version = models.CharField(max_length=32, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Watermark of {self.owner_id}"
+
+    @property
+    def is_set(self) -> bool:
+        """Something to draw: a text, or an image."""
+        if self.kind == self.Kind.IMAGE:
+            return bool(self.image)
+        return bool(self.text.strip())

@@ -28,7 +28,11 @@ DENSITIES = (1, 2, 3)
 def candidates(renditions: dict, names: tuple[str, ...], fmt: str) -> list:
     found = [renditions.get(f"{name}.{fmt}") for name in names]
     return sorted(
-        ((file_url(r["name"]), r["width"]) for r in found if r),
+        (
+            (file_url(r["name"], single=r.get("single", False)), r["width"])
+            for r in found
+            if r
+        ),
         key=lambda candidate: candidate[1],
     )
 

@@ -21,7 +21,7 @@ from config.metrics import RENDITION_SECONDS
 from galleries import imaging
 from galleries.filestore import delete_files, photo_dir
 from galleries.models import Photo
-from galleries.queueing import lease_end, photo_process_later
+from galleries.queueing import lease_end, photo_process_later, photo_watermark_later
 from galleries.services import REPLACEABLE, photo_reject, photos_delete
 
 logger = logging.getLogger(__name__)
@@ -152,14 +152,16 @@ def photo_release(*, photo_id, worker: str, retry_in: int) -> None:
     )
 
 
-def renditions_store(*, photo: Photo, items, replace: bool = True) -> dict:
+def renditions_store(
+    *, photo: Photo, items, replace: bool = True, folder: str = ""
+) -> dict:
     """Save rendered files in the photo's folder; returns them as `Photo.renditions`
     holds them. With `replace`, a file of the same name goes first (a re-run replaces,
     never piles up copies). If one save fails, the ones saved before it are deleted."""
     renditions: dict = {}
     try:
         for item in items:
-            name = f"{photo_dir(photo)}/{item.name}.{EXTENSIONS[item.format]}"
+            name = f"{folder or photo_dir(photo)}/{item.name}.{EXTENSIONS[item.format]}"
             if replace:
                 default_storage.delete(name)
             stored = default_storage.save(name, ContentFile(item.data))
@@ -196,12 +198,13 @@ def photo_process(
     with _local_copy(photo.original.name) as path:
         sha256, crc32 = _checksums(path)
         twin = (
-            photo.gallery.photos.visible_to_owner()
+            photo.gallery.photos.exclude(status=Photo.Status.REJECTED)
             .filter(sha256=sha256)
             .exclude(pk=photo.pk)
             .first()
         )
-        if twin is not None and twin.status in REPLACEABLE:
+        # A copy in the trash gives way too: the photographer sent it again.
+        if twin is not None and (twin.status in REPLACEABLE or twin.trashed_at):
             # The same file sent again after an upload that never finished, or whose
             # processing failed: this one takes its place.
             photos_delete(gallery=photo.gallery, photo_ids=[twin.pk])
@@ -222,6 +225,8 @@ def photo_process(
             return photo
 
     old_names = [r["name"] for r in photo.renditions.values()]
+    # Drawn from the previous preview: made again from the new one.
+    old_names += [r["name"] for r in (photo.watermarked or {}).values()]
     renditions = renditions_store(photo=photo, items=made.items)
     total = sum(r["bytes"] for r in renditions.values())
 
@@ -248,6 +253,7 @@ def photo_process(
         photo.camera = (info.camera or "")[:100]
         photo.lens = (info.lens or "")[:100]
         photo.renditions = renditions
+        photo.watermarked, photo.watermark_version = {}, ""
         photo.renditions_size = total
         photo.placeholder = made.placeholder
         photo.color = made.color
@@ -266,6 +272,8 @@ def photo_process(
                 "camera",
                 "lens",
                 "renditions",
+                "watermarked",
+                "watermark_version",
                 "renditions_size",
                 "placeholder",
                 "color",
@@ -281,4 +289,5 @@ def photo_process(
         if name not in {r["name"] for r in renditions.values()}
     ]
     delete_files(stale)
+    photo_watermark_later(photo=photo)
     return photo

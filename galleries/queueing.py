@@ -19,12 +19,13 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from galleries import filestore
-from galleries.models import Photo
+from galleries.models import Photo, Watermark
 
 logger = logging.getLogger(__name__)
 
 PROCESS_PHOTO = "galleries.tasks.process_photo"
 DELETE_FILES = "galleries.tasks.delete_files"
+WATERMARK_PHOTOS = "galleries.tasks.watermark_photos"
 
 
 def send(task_name: str, *args, **kwargs) -> bool:
@@ -66,3 +67,20 @@ def files_delete_later(*, names: list[str], multipart: list | None = None) -> No
     except filestore.STORAGE_ERRORS:
         # What is left is an orphan: reconcile_storage --fix finds and removes it.
         logger.exception("could not delete %d file(s) either", len(names))
+
+
+def current_version(owner) -> str:
+    """The version of what the studio's watermark draws; "" when it has none."""
+    try:
+        row = owner.watermark
+    except Watermark.DoesNotExist:
+        return ""
+    return row.version if row.is_set else ""
+
+
+def photo_watermark_later(*, photo: Photo) -> None:
+    """Queue a photo's watermarked renditions once the transaction commits, if its
+    studio has a watermark (galleries/watermarks.py makes them)."""
+    if current_version(photo.gallery.owner):
+        photo_id = str(photo.pk)
+        transaction.on_commit(lambda: send(WATERMARK_PHOTOS, [photo_id]))

@@ -11,6 +11,7 @@ from django.dispatch import receiver
 
 from galleries.brand import owner_brand_delete
 from galleries.services import owner_photos_delete
+from galleries.watermarks import owner_watermark_delete
 
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="galleries-owner")
@@ -21,3 +22,10 @@ def delete_an_owners_photos(sender, instance, **kwargs) -> None:
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="galleries-brand")
 def delete_an_owners_brand(sender, instance, **kwargs) -> None:
     owner_brand_delete(owner=instance)
+
+
+@receiver(
+    pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="galleries-watermark"
+)
+def delete_an_owners_watermark(sender, instance, **kwargs) -> None:
+    owner_watermark_delete(owner=instance)

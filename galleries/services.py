@@ -28,10 +28,15 @@ def gallery_create(
     title: str,
     event_date: datetime.date | None = None,
     description: str = "",
+    language: str = "",
 ) -> Gallery:
     with transaction.atomic():
         gallery = Gallery(
-            owner=owner, title=title, event_date=event_date, description=description
+            owner=owner,
+            title=title,
+            event_date=event_date,
+            description=description,
+            language=language,
         )
         gallery.full_clean()
         gallery.save()
@@ -40,7 +45,7 @@ def gallery_create(
 
 
 def gallery_update(*, gallery: Gallery, **fields) -> Gallery:
-    allowed = {"title", "event_date", "description"}
+    allowed = {"title", "event_date", "description", "language"}
     changed = [
         name
         for name, value in fields.items()
@@ -223,6 +228,8 @@ def _reorder(queryset: QuerySet, ids: Sequence) -> None:
 def stored_names(photo: Photo) -> list[str]:
     names = [photo.original.name] if photo.original else []
     names += [r["name"] for r in photo.renditions.values() if r.get("name")]
+    # The studio watermark's renditions of it (galleries/watermarks.py).
+    names += [r["name"] for r in (photo.watermarked or {}).values() if r.get("name")]
     return names
 
 
@@ -238,6 +245,7 @@ def _delete_photos(photos: QuerySet, *, owner_id: int) -> int:
                 "id",
                 "original",
                 "renditions",
+                "watermarked",
                 "size",
                 "status",
                 "gallery_id",
@@ -276,6 +284,8 @@ def photo_reject(*, photo: Photo, message: str) -> None:
             error=message[:500],
             original="",
             renditions={},
+            watermarked={},
+            watermark_version="",
             renditions_size=0,
             claimed_by="",
             lease_until=None,

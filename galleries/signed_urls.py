@@ -39,8 +39,10 @@ SALT = "proofsheet.file"
 LOCAL_URL_PERIOD = 3600
 
 
-def file_url(name: str, *, download_as: str | None = None) -> str:
-    """A short-lived URL for one stored file; `download_as` makes it a download."""
+def file_url(name: str, *, download_as: str | None = None, single: bool = False) -> str:
+    """A short-lived URL for one stored file; `download_as` makes it a download.
+    `single`: a local URL that opens this file alone, not its photo's other
+    renditions (a watermarked link's plain thumbnails: galleries/watermarks.py)."""
     if settings.USE_S3:
         if download_as:
             return default_storage.url(
@@ -52,18 +54,20 @@ def file_url(name: str, *, download_as: str | None = None) -> str:
                 },
             )
         return warm_s3_urls([name])[name]
-    return _local_url(name, download_as, _local_expiry())
+    return _local_url(name, download_as, _local_expiry(), single)
 
 
 def _local_expiry() -> int:
     return (math.floor(time.time() / LOCAL_URL_PERIOD) + 2) * LOCAL_URL_PERIOD
 
 
-def _local_url(name: str, download_as: str | None, expires: int) -> str:
+def _local_url(
+    name: str, download_as: str | None, expires: int, single: bool = False
+) -> str:
     folder, _, filename = name.rpartition("/")
     # A rendition's token opens every rendition of its photo, never the original:
-    # an original (or a download) gets a token for that one file.
-    only = filename if filename.startswith(ORIGINAL) or download_as else None
+    # an original (or a download, or a `single` file) gets a token for that one file.
+    only = filename if filename.startswith(ORIGINAL) or download_as or single else None
     token = _folder_token(folder, expires, only, download_as)
     return f"{_local_prefix()}{token}/{filename}"
 
@@ -223,4 +227,7 @@ def rendition_urls(photo) -> dict[str, str]:
         urls = warm_s3_urls(names.values())
         return {key: urls[name] for key, name in names.items()}
     expires = _local_expiry()
-    return {key: _local_url(name, None, expires) for key, name in names.items()}
+    return {
+        key: _local_url(name, None, expires, photo.renditions[key].get("single", False))
+        for key, name in names.items()
+    }

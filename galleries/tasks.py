@@ -11,7 +11,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from galleries import filestore, processing, recovery, services
+from galleries import filestore, processing, recovery, services, trash, watermarks
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +59,20 @@ def delete_files(names: list[str], multipart: list | None = None) -> None:
     filestore.files_delete(names, multipart or [])
 
 
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
+def watermark_photos(photo_ids: list[str]) -> None:
+    watermarks.photos_watermark(photo_ids=photo_ids)
+
+
 @shared_task(ignore_result=True)
 def recovery_sweep() -> None:
     report = recovery.recovery_sweep()
     if report:
         logger.info("recovery sweep: %s", report)
+
+
+@shared_task(acks_late=True)
+def empty_expired_trash() -> None:
+    """Celery beat, hourly: what has waited TRASH_RETENTION_DAYS goes for good."""
+    if count := trash.empty_expired():
+        logger.info("trash: %d gallery(ies) and photo(s) deleted for good", count)

@@ -93,11 +93,16 @@ def upload_start(
     sha256 = sha256.lower()
     replaced = None
     if sha256:
-        existing = gallery.photos.visible_to_owner().filter(sha256=sha256).first()
-        if existing and existing.status not in REPLACEABLE:
+        existing = (
+            gallery.photos.exclude(status=Photo.Status.REJECTED)
+            .filter(sha256=sha256)
+            .first()
+        )
+        if existing and existing.status not in REPLACEABLE and not existing.trashed_at:
             raise DuplicatePhoto(existing)
         # An earlier try that never became a photo (its upload stopped, or its
-        # processing failed) gives way: row, bytes and reserved quota.
+        # processing failed), or a copy in the trash, gives way: row, bytes and
+        # reserved quota.
         replaced = existing
     if photo_set is None:
         photo_set = gallery.sets.order_by("position").first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from galleries import brand_views, views
+from galleries import brand_views, design_views, trash_views, views, watermark_views
 
 app_name = "galleries"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("<uuid:pk>/", views.gallery_detail, name="detail"),
     path("<uuid:pk>/edit/", views.gallery_edit, name="edit"),
     path("<uuid:pk>/delete/", views.gallery_delete, name="delete"),
+    path("<uuid:pk>/design/", design_views.design_page, name="design"),
+    path(
+        "<uuid:pk>/design/preview/",
+        design_views.design_preview,
+        name="design_preview",
+    ),
     path("<uuid:pk>/sets/new/", views.set_create, name="set_create"),
     path("<uuid:pk>/sets/<uuid:set_pk>/rename/", views.set_rename, name="set_rename"),
     path("<uuid:pk>/sets/<uuid:set_pk>/move/", views.set_move, name="set_move"),
@@ -22,7 +28,32 @@ urlpatterns = [
     path("photos/<uuid:pk>/dismiss/", views.photo_dismiss, name="photo_dismiss"),
     path("photos/<uuid:pk>/original/", views.photo_original, name="photo_original"),
     path("files/<str:token>/<str:filename>", views.serve_file, name="file"),
+    path("trash/", trash_views.trash_page, name="trash"),
+    path("trash/empty/", trash_views.trash_empty, name="trash_empty"),
+    path(
+        "trash/photos/restore/", trash_views.photos_restore, name="trash_photos_restore"
+    ),
+    path("trash/photos/delete/", trash_views.photos_purge, name="trash_photos_purge"),
+    path(
+        "trash/<uuid:pk>/restore/",
+        trash_views.gallery_restore,
+        name="trash_gallery_restore",
+    ),
+    path(
+        "trash/<uuid:pk>/delete/", trash_views.gallery_purge, name="trash_gallery_purge"
+    ),
     path("brand/", brand_views.brand_page, name="brand"),
+    path("watermark/", watermark_views.watermark_page, name="watermark"),
+    path(
+        "watermark/image/",
+        watermark_views.watermark_image_upload,
+        name="watermark_image_upload",
+    ),
+    path(
+        "watermark/image/remove/",
+        watermark_views.watermark_image_remove,
+        name="watermark_image_remove",
+    ),
     path(
         "brand/logo/<str:variant>/",
         brand_views.brand_logo_upload,

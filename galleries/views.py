@@ -1,6 +1,7 @@
 import hashlib
 import mimetypes
 import os
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +24,7 @@ from django.utils.http import (
     content_disposition_header,
     url_has_allowed_host_and_scheme,
 )
+from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -31,7 +33,7 @@ from django.views.decorators.http import (
 )
 
 from config import http_ranges
-from galleries import attention, gallery_page, services
+from galleries import attention, gallery_page, services, trash
 from galleries.filenames import download_name
 from galleries.filestore import read_range
 from galleries.forms import (
@@ -69,7 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "photos",
-                queryset=Photo.objects.ready().order_by("position")[:1],
+                queryset=Photo.objects.ready().alive().order_by("position")[:1],
                 to_attr="first_photos",
             )
         )
@@ -93,7 +95,10 @@ def gallery_create(request: HttpRequest) -> HttpResponse:
     form = GalleryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         gallery = services.gallery_create(owner=request.user, **form.cleaned_data)
-        messages.success(request, f"“{gallery.title}” is ready for photos.")
+        messages.success(
+            request,
+            _("“%(title)s” is ready for photos.") % {"title": gallery.title},
+        )
         return redirect("galleries:detail", pk=gallery.pk)
     return render(request, "galleries/gallery_form.html", {"form": form})
 
@@ -157,7 +162,7 @@ def gallery_edit(request: HttpRequest, pk) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.gallery_update(gallery=gallery, **form.cleaned_data)
-        messages.success(request, "Gallery saved.")
+        messages.success(request, _("Gallery saved."))
         return redirect("galleries:detail", pk=gallery.pk)
     return render(
         request, "galleries/gallery_form.html", {"form": form, "gallery": gallery}
@@ -169,14 +174,24 @@ def gallery_edit(request: HttpRequest, pk) -> HttpResponse:
 def gallery_delete(request: HttpRequest, pk) -> HttpResponse:
     gallery = owned_gallery(request, pk)
     if request.method == "POST":
-        services.gallery_delete(gallery=gallery)
-        messages.success(request, f"“{gallery.title}” and its photos were deleted.")
+        trash.gallery_trash(gallery=gallery)
+        messages.success(
+            request,
+            _(
+                "“%(title)s” was moved to the trash. You can restore it for %(days)d days."
+            )
+            % {"title": gallery.title, "days": settings.TRASH_RETENTION_DAYS},
+        )
         return redirect("galleries:dashboard")
     count = gallery.photos.visible_to_owner().count()
     return render(
         request,
         "galleries/gallery_delete.html",
-        {"gallery": gallery, "photo_count": count},
+        {
+            "gallery": gallery,
+            "photo_count": count,
+            "trash_days": settings.TRASH_RETENTION_DAYS,
+        },
     )
 
 
@@ -258,8 +273,8 @@ def _photos(count: int) -> str:
 
 
 def _delete_photos(gallery: Gallery, ids: list[str], form) -> str:
-    count = services.photos_delete(gallery=gallery, photo_ids=ids)
-    return f"Deleted {_photos(count)}."
+    count = trash.photos_trash(gallery=gallery, photo_ids=ids)
+    return _("Moved %(photos)s to the trash.") % {"photos": _photos(count)}
 
 
 def _move_photos(gallery: Gallery, ids: list[str], form) -> str:
@@ -271,7 +286,7 @@ def _move_photos(gallery: Gallery, ids: list[str], form) -> str:
 def _make_cover(gallery: Gallery, ids: list[str], form) -> str:
     """The first photo selected becomes the cover."""
     services.gallery_set_cover(
-        gallery=gallery, photo=get_object_or_404(gallery.photos, pk=ids[0])
+        gallery=gallery, photo=get_object_or_404(gallery.photos.alive(), pk=ids[0])
     )
     return "Cover photo set."
 
@@ -397,6 +412,9 @@ def serve_file(request: HttpRequest, token: str, filename: str) -> HttpResponse:
     if granted is None or settings.USE_S3:
         raise Http404
     name, download_as = granted
+    if _in_trash(name):
+        # A URL signed before its photo (or gallery) went to the trash opens nothing.
+        raise Http404
     try:
         handle = default_storage.open(name, "rb")
     except FileNotFoundError:
@@ -412,6 +430,19 @@ def serve_file(request: HttpRequest, token: str, filename: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _in_trash(name: str) -> bool:
+    """True for a file of a photo that is in the trash, or no longer there."""
+    parts = name.split("/")
+    # photos/<gallery>/<photo>/<file>, or .../wm-<version>/<file> (watermarked).
+    if len(parts) < 4 or parts[0] != "photos":
+        return False
+    try:
+        gallery_id, photo_id = uuid.UUID(parts[1]), uuid.UUID(parts[2])
+    except ValueError:
+        return False  # not a photo's folder: its signature alone decides
+    return not Photo.objects.alive().filter(pk=photo_id, gallery_id=gallery_id).exists()
 
 
 def _etag(name: str, stat: os.stat_result) -> str:

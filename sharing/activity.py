@@ -24,11 +24,12 @@ CSV_COLUMNS = (
     "zip downloads",
     "lists started",
     "lists sent",
+    "reminded at",
 )
 
 
 def rows(link: ShareLink):
-    return Recipient.objects.filter(link=link).order_by("created_at")
+    return Recipient.objects.filter(link=link).with_reminders().order_by("created_at")
 
 
 def status(recipient: Recipient) -> str:
@@ -79,6 +80,8 @@ def csv_text(link: ShareLink) -> str:
                 recipient.zip_downloads,
                 recipient.lists_started,
                 recipient.lists_submitted,
+                # Each expiry reminder that left (sharing/reminders.py).
+                " ".join(_when(sent.sent_at) for sent in recipient.sent_reminders),
             ]
         )
     return out.getvalue()

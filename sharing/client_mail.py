@@ -33,9 +33,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from galleries import queueing
 from galleries.brand import brand_for
+from galleries.languages import gallery_language, studio_language
 from sharing.models import Unsubscribe
 
 logger = logging.getLogger(__name__)
@@ -58,6 +60,9 @@ class ClientMessage:
     subject: str
     template: str  # "sharing/email/invitation": .html and .txt beside each other
     context: dict = field(default_factory=dict)
+    # Rendered in this language; "" for its gallery's (context["gallery"]), else the
+    # studio's (galleries/languages.py).
+    language: str = ""
     # Called once the message has left (e.g. to note an invitation as sent).
     sent: Callable[[], None] | None = None
 
@@ -124,11 +129,41 @@ def unsubscribe_url(owner, email: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+# --- Language ---------------------------------------------------------------------------
+
+
+def language_of(message: ClientMessage) -> str:
+    if message.language:
+        return message.language
+    gallery = message.context.get("gallery")
+    if gallery is not None:
+        return gallery_language(gallery)
+    return studio_language(message.owner)
+
+
+def in_language_of(gallery):
+    """A block in which text is in the language `gallery`'s clients read."""
+    return translation.override(gallery_language(gallery))
+
+
+def translated(gallery, text: str, **values) -> str:
+    """`text` (marked with gettext_noop) in `gallery`'s client language, with
+    `%(name)s` filled from `values`: a subject, built before the message renders."""
+    with in_language_of(gallery):
+        return translation.gettext(text) % values
+
+
 # --- Rendering and sending --------------------------------------------------------------
 
 
 def render(message: ClientMessage) -> Rendered:
-    """The message as it will leave: subject, envelope, both parts, headers."""
+    """The message as it will leave: subject, envelope, both parts, headers; the
+    parts in the client's language (`language_of`)."""
+    with translation.override(language_of(message)):
+        return _render(message)
+
+
+def _render(message: ClientMessage) -> Rendered:
     owner = message.owner
     brand = brand_for(owner)
     studio = brand.studio_name

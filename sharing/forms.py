@@ -1,11 +1,12 @@
 """The photographer's share link form. It only reads input; services make the change."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from galleries.models import Gallery
-from sharing import services
+from sharing import reminders, services
 from sharing.models import ShareLink
 
 
@@ -33,6 +34,25 @@ class LinkForm(forms.Form):
         label="Expires on",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The link works until the end of this day. Leave empty to keep it open.",
+    )
+    expiry_reminders = forms.BooleanField(
+        required=False,
+        initial=True,
+        label=_("Remind recipients before the link expires"),
+        help_text=_(
+            "Invited and registered visitors who have not downloaded anything or "
+            "sent a list get an email. Needs an expiry date."
+        ),
+    )
+    reminder_days = forms.CharField(
+        required=False,
+        max_length=100,
+        initial="7, 1",
+        label=_("Days before expiry"),
+        help_text=_(
+            "e.g. “7, 1”: a week before and the day before (1 to 60 days, commas "
+            "between)."
+        ),
     )
     is_active = forms.BooleanField(
         required=False,
@@ -81,6 +101,19 @@ class LinkForm(forms.Form):
             "Registered visitors appear in the link's activity, with what they did."
         ),
     )
+    watermark = forms.BooleanField(
+        required=False,
+        label=_("Watermark the photos"),
+        help_text=_(
+            "Your studio watermark on the lightbox, the cover and web-size "
+            "downloads. Originals, if this link allows them, are sent as you "
+            "uploaded them."
+        ),
+    )
+    watermark_thumbnails = forms.BooleanField(
+        required=False,
+        label=_("Watermark the grid's thumbnails too"),
+    )
     welcome_message = forms.CharField(
         required=False,
         max_length=5000,
@@ -121,6 +154,10 @@ class LinkForm(forms.Form):
             "favourites_require_email": link.favourites_require_email,
             "registration": link.registration,
             "welcome_message": link.welcome_message,
+            "expiry_reminders": link.expiry_reminders,
+            "reminder_days": reminders.days_text(link),
+            "watermark": link.watermark,
+            "watermark_thumbnails": link.watermark_thumbnails,
         }
 
     def clean_label(self) -> str:
@@ -141,8 +178,27 @@ class LinkForm(forms.Form):
             )
         return day
 
+    def clean_reminder_days(self):
+        raw = self.cleaned_data["reminder_days"].strip()
+        if not raw:
+            return None
+        try:
+            return reminders.parse_days(raw)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["reminder_days"]) from None
+
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("expiry_reminders") and not data.get("expires_on"):
+            # Ticked by default: refused only when the photographer ticked it.
+            if "expiry_reminders" in self.changed_data and "expires_on" in data:
+                self.add_error("expiry_reminders", reminders.NEEDS_EXPIRY)
+        elif (
+            data.get("expiry_reminders")
+            and "reminder_days" in data
+            and data["reminder_days"] is None
+        ):
+            self.add_error("reminder_days", _("Give at least one day, e.g. 7, 1."))
         if data.get("remove_password") and data.get("password"):
             self.add_error(
                 "password",
@@ -164,7 +220,14 @@ class LinkForm(forms.Form):
             "favourites_require_email": data["favourites_require_email"],
             "registration": data["registration"] or ShareLink.Registration.OFF,
             "welcome_message": data["welcome_message"].strip(),
+            "watermark": data["watermark"],
+            "watermark_thumbnails": data["watermark_thumbnails"],
         }
+        # Without an expiry the service turns reminders off (and refuses them on).
+        if data["expires_on"]:
+            arguments["expiry_reminders"] = data["expiry_reminders"]
+        if data["reminder_days"] is not None:
+            arguments["reminder_days"] = data["reminder_days"]
         if self.link is None:
             arguments["password"] = data["password"]
         elif data.get("remove_password"):

@@ -2,6 +2,8 @@
 
 - A missing or disabled link is a 404, the same for both, so links can't be probed.
 - An expired link is `LinkExpired` (pages answer 410 with a friendly page, the API 410).
+  A link to a gallery in the trash is `LinkUnavailable`, a kind of `LinkExpired`: the
+  same 410, saying the gallery is not available (a restore brings the link back).
 - A password link must be unlocked (`Locked` until it is); the unlock is a key derived
   from the link's password hash, so changing or removing the password ends every old
   unlock. A browser holds it in its session, an app as a signed access token in the
@@ -20,13 +22,14 @@ from typing import NamedTuple
 
 from django.contrib.auth.hashers import check_password
 from django.core import signing
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from config.client_address import client_address as client_address
 from galleries.models import Photo
-from sharing import password_attempts, recipients
+from sharing import language, password_attempts, recipients
 from sharing.models import Recipient, ShareLink
 from sharing.password_attempts import PleaseWait as PleaseWait
 from sharing.password_attempts import TooManyAttempts as TooManyAttempts
@@ -50,6 +53,14 @@ class LinkExpired(Exception):
     def __init__(self, link: ShareLink):
         super().__init__("This gallery has expired.")
         self.link = link
+
+
+class LinkUnavailable(LinkExpired):
+    """A link to a gallery in the photographer's trash (galleries/trash.py)."""
+
+    def __init__(self, link: ShareLink):
+        super().__init__(link)
+        self.args = ("This gallery is not available.",)
 
 
 class RegistrationRequired(Exception):
@@ -94,12 +105,15 @@ def open_link(
 
 
 def get_link(token: str, *, with_gallery: bool = True) -> ShareLink:
-    """The active, unexpired link with this token, or 404 / LinkExpired."""
+    """The active, unexpired link with this token, or 404 / LinkExpired /
+    LinkUnavailable (its gallery is in the trash)."""
     # Every visitor's request starts here, so it costs two light queries: the link
-    # with its gallery, studio and the studio's brand (the cover is the gallery page's own business; a
-    # list of photos needs neither), and the ids of the sets it shows
-    # (`ShareLink.load_visible_set_ids`), not set objects.
-    links = ShareLink.objects.filter(token=token, is_active=True)
+    # with its gallery, studio, the studio's brand and the pages' language (the cover
+    # is the gallery page's own business; a list of photos needs neither), and the ids
+    # of the sets it shows (`ShareLink.load_visible_set_ids`), not set objects.
+    links = language.with_language(
+        ShareLink.objects.filter(token=token, is_active=True)
+    ).annotate(gallery_trashed_at=F("gallery__trashed_at"))
     if with_gallery:
         links = links.select_related("gallery__owner__brand")
     link = links.first()
@@ -109,6 +123,9 @@ def get_link(token: str, *, with_gallery: bool = True) -> ShareLink:
         if recipient is None:
             raise Http404
         link = recipients.attach(recipient.link, recipient)
+        link.gallery_trashed_at = link.gallery.trashed_at
+    if link.gallery_trashed_at is not None:
+        raise LinkUnavailable(link)
     if link.is_expired:
         raise LinkExpired(link)
     link.load_visible_set_ids()

@@ -85,9 +85,11 @@ def fill(text: str, link: ShareLink) -> str:
 
 
 def prefilled(link: ShareLink) -> tuple[str, str]:
-    """The subject and message an invitation form starts with, for this link."""
-    subject, message = template_for(link.gallery.owner)
-    return fill(subject, link), fill(message, link)
+    """The subject and message an invitation form starts with, for this link: in
+    the gallery's language, which the client reads it in (its date, the default)."""
+    with client_mail.in_language_of(link.gallery):
+        subject, message = template_for(link.gallery.owner)
+        return fill(subject, link), fill(message, link)
 
 
 def _checked(subject: str, message: str) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sharing import client_mail
 from sharing.models import Favourite, FavouriteList
@@ -39,7 +39,9 @@ def resume_link_message(*, list_id: str) -> client_mail.ClientMessage | None:
     return client_mail.ClientMessage(
         owner=gallery.owner,
         to=favourite_list.email,
-        subject=_("Your favourites in %(title)s") % {"title": gallery.title},
+        subject=client_mail.translated(
+            gallery, gettext_noop("Your favourites in %(title)s"), title=gallery.title
+        ),
         template="sharing/email/resume_list",
         context={
             "list": favourite_list,
@@ -63,7 +65,9 @@ def list_copy_message(*, list_id: str) -> client_mail.ClientMessage | None:
     return client_mail.ClientMessage(
         owner=gallery.owner,
         to=favourite_list.email,
-        subject=_("Your choice in %(title)s") % {"title": gallery.title},
+        subject=client_mail.translated(
+            gallery, gettext_noop("Your choice in %(title)s"), title=gallery.title
+        ),
         template="sharing/email/list_copy",
         context={
             "list": favourite_list,

@@ -2,6 +2,7 @@
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -24,11 +25,40 @@ def new_salt() -> str:
     return secrets.token_hex(32)
 
 
+# The earliest expiry reminder, in days before expiry.
+MAX_REMINDER_DAYS = 60
+
+
+def default_reminder_days() -> list[int]:
+    # Expiry reminders (sharing/reminders.py): a week before, and the day before.
+    return [7, 1]
+
+
 class ShareLinkQuerySet(models.QuerySet):
+    def alive(self) -> "ShareLinkQuerySet":
+        """Links of galleries that are not in the trash (galleries/trash.py)."""
+        return self.filter(gallery__trashed_at=None)
+
     def owned_by(self, user) -> "ShareLinkQuerySet":
         if not user.is_authenticated:
             return self.none()
-        return self.filter(gallery__owner=user)
+        return self.filter(gallery__owner=user).alive()
+
+    def reminders_due(self, now) -> "ShareLinkQuerySet":
+        """Links that may have expiry reminders due at `now` (sharing/reminders.py):
+        on, active, not expired, not in the trash, expiring within the longest mark,
+        with their owner."""
+        return (
+            self.alive()
+            .filter(
+                expiry_reminders=True,
+                is_active=True,
+                expires_at__gt=now,
+                expires_at__lte=now + timedelta(days=MAX_REMINDER_DAYS),
+                gallery__owner__is_active=True,
+            )
+            .select_related("gallery__owner")
+        )
 
 
 class Registration(models.TextChoices):
@@ -72,6 +102,20 @@ class ShareLink(models.Model):
         max_length=10, choices=Registration.choices, default=Registration.OFF
     )
     welcome_message = models.TextField(blank=True)
+    # Expiry reminders (sharing/reminders.py): on or off, and how many days before.
+    expiry_reminders = models.BooleanField(default=True)
+    reminder_days = models.JSONField(default=default_reminder_days)
+    # The studio watermark on the previews and web-size downloads (sharing/watermarked.py).
+    watermark = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The studio watermark on the lightbox and web-size downloads; originals "
+            "never carry it."
+        ),
+    )
+    watermark_thumbnails = models.BooleanField(
+        default=False, help_text=_("The grid's thumbnails carry the watermark too.")
+    )
     last_visited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -140,13 +184,19 @@ class ShareLink(models.Model):
 
     def visible_photos(self) -> models.QuerySet[Photo]:
         """Ready photos of the visible sets: never one processing, failed, or hidden."""
-        photos = Photo.objects.ready().filter(gallery_id=self.gallery_id)
+        photos = Photo.objects.ready().alive().filter(gallery_id=self.gallery_id)
         if chosen := self._chosen_set_ids():
             photos = photos.filter(photo_set_id__in=chosen)
         return photos.in_gallery_order()
 
 
 class FavouriteListQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "FavouriteListQuerySet":
+        """Lists on the photographer's links, none of a gallery in the trash."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(link__gallery__owner=user, link__gallery__trashed_at=None)
+
     def kept_on(self, link: ShareLink, token: str) -> "FavouriteList | None":
         """The list `token` opens on `link` (with that link, saving a query), or None:
         a token never opens a list of another link."""
@@ -294,7 +344,7 @@ class RecipientQuerySet(models.QuerySet):
     def owned_by(self, user) -> "RecipientQuerySet":
         if not user.is_authenticated:
             return self.none()
-        return self.filter(link__gallery__owner=user)
+        return self.filter(link__gallery__owner=user, link__gallery__trashed_at=None)
 
     def opening(self, token: str) -> "Recipient | None":
         """The recipient whose personal address `token` is, with its link, gallery
@@ -303,6 +353,36 @@ class RecipientQuerySet(models.QuerySet):
             self.filter(token=token, revoked_at__isnull=True, link__is_active=True)
             .select_related("link__gallery__owner__brand")
             .first()
+        )
+
+    def to_remind(self, link, *, days: int, mark) -> "RecipientQuerySet":
+        """`link`'s recipients due its reminder `days` before expiry: not revoked,
+        nothing downloaded and no list sent, added before the mark (`mark`), not
+        reminded for it yet, and not unsubscribed from the studio."""
+        unsubscribed = Unsubscribe.objects.filter(owner_id=link.gallery.owner_id)
+        return (
+            self.filter(
+                link=link,
+                revoked_at__isnull=True,
+                downloads=0,
+                zip_downloads=0,
+                lists_submitted=0,
+                created_at__lte=mark,
+            )
+            .exclude(reminders__days=days)
+            .exclude(email__in=unsubscribed.values("email"))
+        )
+
+    def with_reminders(self) -> "RecipientQuerySet":
+        """Each with `sent_reminders`: the expiry reminders that left, oldest first."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "reminders",
+                queryset=ReminderSent.objects.filter(sent_at__isnull=False).order_by(
+                    "sent_at"
+                ),
+                to_attr="sent_reminders",
+            )
         )
 
 
@@ -429,3 +509,27 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} on {self.day}"
+
+
+class ReminderSent(models.Model):
+    """An expiry reminder to one recipient for one of its link's reminder days: the
+    row is claimed before the email is queued, so it is never sent twice."""
+
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.CASCADE, related_name="reminders"
+    )
+    days = models.PositiveSmallIntegerField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    # When the email left (None while queued, or when it was no longer due).
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "days"], name="sharing_one_reminder_a_day_mark"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.days} days"

@@ -44,6 +44,8 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.client_address import address_group
 
@@ -83,7 +85,8 @@ class TooManyAttempts(Exception):
 
     def __init__(self, message: str = "", retry_after: int = BROWSER_WINDOW):
         super().__init__(
-            message or "Too many wrong passwords. Please wait 15 minutes and try again."
+            message
+            or _("Too many wrong passwords. Please wait 15 minutes and try again.")
         )
         self.retry_after = retry_after
 
@@ -93,10 +96,15 @@ class PleaseWait(TooManyAttempts):
     so tries take turns. The try was not checked; the next turn is in `retry_after`."""
 
     def __init__(self, retry_after: int):
-        seconds = f"{retry_after} second{'s' if retry_after != 1 else ''}"
         super().__init__(
-            "Many wrong passwords have been tried for this gallery lately, so tries "
-            f"now take turns. Please wait {seconds} and try again.",
+            ngettext(
+                "Many wrong passwords have been tried for this gallery lately, so "
+                "tries now take turns. Please wait %(seconds)d second and try again.",
+                "Many wrong passwords have been tried for this gallery lately, so "
+                "tries now take turns. Please wait %(seconds)d seconds and try again.",
+                retry_after,
+            )
+            % {"seconds": retry_after},
             retry_after=retry_after,
         )
 

@@ -18,13 +18,15 @@ def lightbox_srcset(photo) -> str:
     )
 
 
-def tile_sizes(ratio: float) -> str:
-    """How wide a grid tile of this shape is drawn; mirrors `--row` in public.css.
+def tile_sizes(ratio: float, row_scale: float = 1.0) -> str:
+    """How wide a grid tile of this shape is drawn; mirrors `--row` in public.css
+    (times `row_scale` for a denser or larger grid, see sharing/browsing.py).
 
     A tile is `ratio` x the row height wide, then grows a little to fill its row
     (rarely beyond a fifth). Not `sizes="auto"`: tiles out of sight are not laid out
     (content-visibility), and browsers take such a picture to be 300 px wide.
     """
+    ratio *= row_scale
     phone = min(round(ratio * 28 * 1.2), 100)
     return (
         f"(max-width: 599px) {phone}vw, "

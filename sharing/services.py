@@ -7,9 +7,12 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from galleries import watermarks
 from galleries.models import Gallery, GallerySet, Photo
-from sharing import analytics, client_mail, list_emails, recipients, tasks
+from sharing import analytics, client_mail, list_emails, recipients, reminders, tasks
 from sharing.models import Favourite, FavouriteList, ShareLink
 
 LINK_FIELDS = {
@@ -22,6 +25,10 @@ LINK_FIELDS = {
     "favourites_require_email",
     "registration",
     "welcome_message",
+    "expiry_reminders",
+    "reminder_days",
+    "watermark",
+    "watermark_thumbnails",
 }
 
 # --- Share links ------------------------------------------------------------------------
@@ -50,10 +57,12 @@ def link_create(
         setattr(link, name, value)
     if password:
         link.password = make_password(password)
+    reminders.settle(link, fields, had_expiry=False)
     with transaction.atomic():
         link.full_clean()
         link.save()
         link.sets.set(sets)
+        _watermark_photos(link)
     return link
 
 
@@ -69,10 +78,12 @@ def link_update(
     A new or removed password locks out everyone who unlocked with the old one: their
     sessions hold a key derived from the old hash.
     """
+    had_expiry = link.expires_at is not None
     for name, value in fields.items():
         if name not in LINK_FIELDS:
             raise TypeError(f"unknown share link field {name!r}")
         setattr(link, name, value)
+    reminders.settle(link, fields, had_expiry=had_expiry)
     if password is not None:
         link.password = make_password(password) if password else ""
     with transaction.atomic():
@@ -80,7 +91,17 @@ def link_update(
         link.save()
         if sets is not None:
             link.sets.set(_check_sets(link.gallery, sets))
+        if fields.get("watermark"):
+            _watermark_photos(link)
     return link
+
+
+def _watermark_photos(link: ShareLink) -> None:
+    """A watermarked link: queue whatever of the studio lacks its watermarked copy
+    (made already as photos arrive; this catches any the queue lost)."""
+    if link.watermark:
+        owner_id = link.gallery.owner_id
+        transaction.on_commit(lambda: watermarks.remake_later(owner_id=owner_id))
 
 
 def link_delete(*, link: ShareLink) -> None:
@@ -96,23 +117,25 @@ class FavouritesClosed(ValidationError):
 
 def _check_open(favourite_list: FavouriteList) -> None:
     if not favourite_list.link.favourites_enabled:
-        raise FavouritesClosed("Favourites are turned off for this gallery.")
+        raise FavouritesClosed(_("Favourites are turned off for this gallery."))
     if favourite_list.is_submitted:
         raise FavouritesClosed(
-            "This list has been sent to the photographer, so it can no longer change."
+            _(
+                "This list has been sent to the photographer, so it can no longer change."
+            )
         )
 
 
 def list_start(*, link: ShareLink, name: str, email: str = "") -> FavouriteList:
     if not link.favourites_enabled:
-        raise FavouritesClosed("Favourites are turned off for this gallery.")
+        raise FavouritesClosed(_("Favourites are turned off for this gallery."))
     name = name.strip()
     email = email.strip()
     errors = {}
     if not name:
-        errors["name"] = "Tell the photographer who you are."
+        errors["name"] = _("Tell the photographer who you are.")
     if link.favourites_require_email and not email:
-        errors["email"] = "The photographer asks for your email address."
+        errors["email"] = _("The photographer asks for your email address.")
     if errors:
         raise ValidationError(errors)
     favourite_list = FavouriteList(
@@ -130,7 +153,9 @@ def list_start(*, link: ShareLink, name: str, email: str = "") -> FavouriteList:
     return favourite_list
 
 
-HEART_AFTER_START_REFUSED = "That photo could not be added. Try its heart again."
+HEART_AFTER_START_REFUSED = gettext_lazy(
+    "That photo could not be added. Try its heart again."
+)
 
 
 def list_start_from_heart(

@@ -1,11 +1,17 @@
 """Background work for sharing: mail, which must never hold up a visitor's request,
-and the daily activity digest."""
+the daily activity digest and the expiry reminders."""
 
 import logging
 
 from celery import shared_task
 
-from sharing import client_mail, digest, invitations, list_emails  # noqa: F401 (kinds)
+from sharing import (  # noqa: F401 (kinds)
+    client_mail,
+    digest,
+    invitations,
+    list_emails,
+    reminders,
+)
 from sharing.client_mail import TRANSIENT
 from sharing.models import FavouriteList
 
@@ -56,3 +62,9 @@ def mail_list_submitted(self, list_id: str) -> None:
 def send_activity_digests(self) -> None:
     """Beat, hourly: each photographer who asked gets yesterday's digest, once."""
     digest.send_due()
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def send_expiry_reminders(self) -> None:
+    """Beat, hourly: the expiry reminders due, each claimed once (sharing/reminders.py)."""
+    reminders.send_due()

@@ -13,6 +13,7 @@ button that posts the page's `hearts` form.
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 DEFAULT_COLOR = "#8a857c"
 HEART_ICON = '<svg class="icon" aria-hidden="true"><use href="#i-heart"/></svg>'
@@ -28,6 +29,11 @@ def tile_html(tile: dict, *, total: int, favourites: str) -> SafeString:
     photo, picture = tile["photo"], tile["picture"]
     pk, number, sizes = escape(str(photo.pk)), tile["number"], escape(tile["sizes"])
     filename = escape(photo.original_filename)
+    alt = _("Photo %(number)s of %(total)s: %(filename)s") % {
+        "number": number,
+        "total": total,
+        "filename": filename,
+    }
     style = f"--r:{escape(tile['ratio'])};background-color:{escape(photo.color or DEFAULT_COLOR)}"
     if photo.placeholder:
         style += f";background-image:url('{escape(photo.placeholder)}')"
@@ -36,15 +42,24 @@ def tile_html(tile: dict, *, total: int, favourites: str) -> SafeString:
         f' sizes="{sizes}">'
         for source in picture["sources"]
     )
+    # A watermarked link's lightbox shows only its own (watermarked) sizes.
+    marked = " data-wm" if tile.get("watermarked") else ""
+    if picture["src"]:
+        shown = (
+            f'<picture>{sources}<img src="{escape(picture["src"])}"'
+            f' srcset="{escape(picture["srcset"])}" sizes="{sizes}"'
+            f' width="{photo.width}" height="{photo.height}"'
+            f' alt="{alt}" loading="lazy"'
+            f' decoding="async" fetchpriority="low"></picture>'
+        )
+    else:  # its watermarked copy is being made (sharing/watermarked.py)
+        preparing = escape(_("Being prepared"))
+        shown = f'<span class="tile__preparing">{preparing}</span>'
     return mark_safe(
         f'<li class="tile" style="{style}">'
         f'<a class="tile__link" id="p-{pk}" href="{escape(tile["url"])}"'
-        f' data-lb="{escape(tile["lightbox"])}" data-id="{pk}" data-n="{number}">'
-        f'<picture>{sources}<img src="{escape(picture["src"])}"'
-        f' srcset="{escape(picture["srcset"])}" sizes="{sizes}"'
-        f' width="{photo.width}" height="{photo.height}"'
-        f' alt="Photo {number} of {total}: {filename}" loading="lazy"'
-        f' decoding="async" fetchpriority="low"></picture></a>'
+        f' data-lb="{escape(tile["lightbox"])}" data-id="{pk}" data-n="{number}"'
+        f"{marked}>{shown}</a>"
         f"{_heart(tile, favourites, filename)}</li>"
     )
 
@@ -54,13 +69,16 @@ def _heart(tile: dict, favourites: str, filename: str) -> str:
     if favourites == "off" or (favourites == "sent" and not hearted):
         return ""
     if favourites == "sent":
+        label = escape(_("In your favourites"))
         return (
-            f'<span class="heart heart--badge" title="In your favourites">{HEART_ICON}'
-            '<span class="visually-hidden">In your favourites</span></span>'
+            f'<span class="heart heart--badge" title="{label}">{HEART_ICON}'
+            f'<span class="visually-hidden">{label}</span></span>'
         )
+    label = _("Favourite %(filename)s") % {"filename": filename}
     return (
         f'<button class="heart{" is-on" if hearted else ""}" form="hearts"'
         f' formaction="{escape(tile["heart_url"])}" name="hearted"'
         f' value="{0 if hearted else 1}" aria-pressed="{"true" if hearted else "false"}"'
-        f' aria-label="Favourite {filename}">{HEART_ICON}</button>'
+        f' aria-label="{label}">'
+        f"{HEART_ICON}</button>"
     )

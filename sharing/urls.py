@@ -1,17 +1,21 @@
 from django.urls import path
 
 from sharing.views import (
+    catalog,
     downloads,
     favourites,
     invitations,
     owner,
     registration,
+    reminders,
     visitor,
 )
 
 app_name = "sharing"
 
 urlpatterns = [
+    # The client pages' script strings, by language (sharing/views/catalog.py).
+    path("s/i18n/<str:language>.js", catalog.js_catalog, name="js_catalog"),
     # The photographer's side: links and the lists their visitors sent.
     path("galleries/<uuid:pk>/links/", owner.link_list, name="links"),
     path("galleries/<uuid:pk>/links/new/", owner.link_create, name="link_create"),
@@ -22,6 +26,11 @@ urlpatterns = [
     path("links/<uuid:pk>/qr.svg", owner.link_qr, name="link_qr"),
     path("links/<uuid:pk>/invite/", invitations.invite, name="link_invite"),
     path("links/<uuid:pk>/activity.csv", invitations.activity_csv, name="activity_csv"),
+    path(
+        "links/<uuid:pk>/reminder/",
+        reminders.reminder_preview,
+        name="link_reminder_preview",
+    ),
     path(
         "recipients/<uuid:pk>/resend/",
         invitations.recipient_resend,

@@ -21,7 +21,7 @@ import datetime
 import hashlib
 import logging
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -100,19 +100,30 @@ def photo_filename(photo: Photo, *, original: bool) -> str:
     return f"{_split(name)[0] or 'photo'}{WEB_SUFFIX}"
 
 
-def stored_file(photo: Photo, *, original: bool) -> tuple[str, int] | None:
-    """The stored name and exact size of the file a download of this photo sends."""
+def plain_web(photo: Photo) -> dict | None:
+    """The photo's own web-size rendition (a watermarked link has its own:
+    sharing/watermarked.py)."""
+    return photo.renditions.get(WEB_RENDITION)
+
+
+def stored_file(
+    photo: Photo, *, original: bool, web: Callable = plain_web
+) -> tuple[str, int] | None:
+    """The stored name and exact size of the file a download of this photo sends;
+    `web` picks its web-size rendition."""
     if original:
         return (photo.original.name, photo.size) if photo.original else None
-    rendition = photo.renditions.get(WEB_RENDITION)
+    rendition = web(photo)
     return (rendition["name"], rendition["bytes"]) if rendition else None
 
 
-def stored_checksum(photo: Photo, *, original: bool) -> int | None:
+def stored_checksum(
+    photo: Photo, *, original: bool, web: Callable = plain_web
+) -> int | None:
     """The CRC-32 of that file, if it has been counted."""
     if original:
         return photo.crc32
-    return (photo.renditions.get(WEB_RENDITION) or {}).get("crc32")
+    return (web(photo) or {}).get("crc32")
 
 
 def entry_time(photo: Photo) -> datetime.datetime:
@@ -142,6 +153,8 @@ PHOTO_FIELDS = (
     "original_filename",
     "size",
     "renditions",
+    "watermarked",
+    "watermark_version",
     "photo_set_id",
     "photo_set__name",
     "crc32",
@@ -151,7 +164,9 @@ PHOTO_FIELDS = (
 )
 
 
-def entries(photos: Iterable[Photo], *, originals: bool) -> list[Entry]:
+def entries(
+    photos: Iterable[Photo], *, originals: bool, web: Callable = plain_web
+) -> list[Entry]:
     """The archive's files, in the order given; one folder per set when the photos
     come from several sets (photos need `photo_set` loaded, see PHOTO_FIELDS).
 
@@ -163,8 +178,8 @@ def entries(photos: Iterable[Photo], *, originals: bool) -> list[Entry]:
     lacking = [
         photo
         for photo in photos
-        if stored_file(photo, original=originals)
-        and stored_checksum(photo, original=originals) is None
+        if stored_file(photo, original=originals, web=web)
+        and stored_checksum(photo, original=originals, web=web) is None
     ]
     if lacking:
         gallery_services.photos_count_checksums(photos=lacking)
@@ -174,8 +189,8 @@ def entries(photos: Iterable[Photo], *, originals: bool) -> list[Entry]:
     taken: set[str] = set()
     result = []
     for photo in photos:
-        stored = stored_file(photo, original=originals)
-        crc32 = stored_checksum(photo, original=originals)
+        stored = stored_file(photo, original=originals, web=web)
+        crc32 = stored_checksum(photo, original=originals, web=web)
         if stored is None or crc32 is None:
             logger.warning("Photo %s has no file to put in a ZIP; left out", photo.pk)
             continue

@@ -73,6 +73,7 @@ class BrandSerializer(serializers.ModelSerializer):
             "phone",
             "instagram",
             "credit_proofsheet",
+            "language",
         ]
 
     def _view(self, instance: Brand) -> brand.BrandView:

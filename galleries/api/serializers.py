@@ -35,6 +35,7 @@ class GallerySerializer(serializers.ModelSerializer):
             "title",
             "event_date",
             "description",
+            "language",
             "cover",
             "sets",
             "photo_count",

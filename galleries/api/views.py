@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api_errors import extend_query_errors
-from galleries import attention, services, uploads
+from galleries import attention, services, trash, uploads
 from galleries.api import serializers as s
 from galleries.api.mixins import SignsPageURLsMixin
 from galleries.filenames import download_name
@@ -75,7 +75,8 @@ class GalleryViewSet(viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, gallery: Gallery) -> None:
-        services.gallery_delete(gallery=gallery)
+        """To the trash (see /api/v1/trash/): restorable until it is emptied."""
+        trash.gallery_trash(gallery=gallery)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         response = super().create(request, *args, **kwargs)
@@ -171,7 +172,7 @@ class GalleryPhotoViewSet(
     def get_queryset(self):
         photos = Photo.objects.filter(
             gallery__owner=self.request.user, gallery=self.kwargs["gallery_pk"]
-        )
+        ).alive()
         if self.action == "attention":
             return photos.needing_attention().order_by("-uploaded_at", "pk")
         if "status" in self.query:
@@ -238,7 +239,7 @@ class GalleryPhotoViewSet(
     @action(detail=False, methods=["post"], url_path="delete")
     def delete_many(self, request: Request, gallery_pk=None) -> Response:
         gallery, data = self._ids_action(request, s.IdsSerializer)
-        services.photos_delete(gallery=gallery, photo_ids=data["ids"])
+        trash.photos_trash(gallery=gallery, photo_ids=data["ids"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -305,7 +306,7 @@ class PhotoViewSet(
         return Photo.objects.owned_by(self.request.user).select_related("gallery")
 
     def perform_destroy(self, photo: Photo) -> None:
-        services.photos_delete(gallery=photo.gallery, photo_ids=[photo.pk])
+        trash.photos_trash(gallery=photo.gallery, photo_ids=[photo.pk])
 
     @extend_schema(
         request=None,

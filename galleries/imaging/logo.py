@@ -41,7 +41,7 @@ class Logo:
     height: int
 
 
-def _looks_like_svg(head: bytes) -> bool:
+def looks_like_svg(head: bytes) -> bool:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return text.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in text
 
@@ -52,7 +52,7 @@ def prepare(fp: BinaryIO, *, name: str = "") -> Logo:
     fp.seek(0)
     head = fp.read(1024)
     fp.seek(0)
-    if name.lower().endswith((".svg", ".svgz")) or _looks_like_svg(head):
+    if name.lower().endswith((".svg", ".svgz")) or looks_like_svg(head):
         raise ImageRejected(
             _(
                 "SVG logos are not accepted (an SVG can carry scripts). Export your "

@@ -248,6 +248,14 @@ def render(
     return _finish(base, (width, height), orientation, icc_profile, specs, pixels)
 
 
+def renditions_of(
+    image: Image.Image, specs: Sequence[RenditionSpec] = DEFAULT_SPECS
+) -> tuple[Rendition, ...]:
+    """Every size of ``specs`` from an image already upright, in sRGB and no larger
+    than the largest box (a stored preview drawn on: galleries/imaging/watermark.py)."""
+    return _finish(image, image.size, 1, None, specs).items
+
+
 def _finish(
     base: Image.Image,
     photo_size: tuple[int, int],

@@ -145,7 +145,8 @@ def test_photos_can_be_reordered_moved_sorted_and_deleted(owner_api, owner):
     assert photo_a.photo_set == reception
 
     owner_api.post(f"{base}delete/", {"ids": [str(photo_b.pk)]}, format="json")
-    assert not Photo.objects.filter(pk=photo_b.pk).exists()
+    assert not Photo.objects.alive().filter(pk=photo_b.pk).exists()
+    assert Photo.objects.trashed().filter(pk=photo_b.pk).exists()
 
 
 def test_a_script_uploads_a_folder_with_the_documented_api_alone(

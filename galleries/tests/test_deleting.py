@@ -27,7 +27,7 @@ def _used(user):
     return user.storage_used
 
 
-def test_deleting_photos_removes_their_files_and_returns_their_bytes(
+def test_deleting_photos_and_emptying_the_trash_removes_their_files_and_bytes(
     gallery,
     owner,
     owner_client,
@@ -41,13 +41,14 @@ def test_deleting_photos_removes_their_files_and_returns_their_bytes(
             reverse("galleries:photos_action", args=[gallery.pk]),
             {"action": "delete", "photo": [drop.pk]},
         )
+        owner_client.post(reverse("galleries:trash_empty"))
 
     assert list(gallery.photos.all()) == [keep]
     assert _used(owner) == keep.size
     assert all(str(keep.pk) in str(path) for path in _files(settings))
 
 
-def test_deleting_a_gallery_removes_every_file(
+def test_deleting_a_gallery_and_emptying_the_trash_removes_every_file(
     gallery,
     owner,
     owner_client,
@@ -57,6 +58,7 @@ def test_deleting_a_gallery_removes_every_file(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(reverse("galleries:delete", args=[gallery.pk]))
+        owner_client.post(reverse("galleries:trash_empty"))
 
     assert response.status_code == 302
     assert not Gallery.objects.exists()

@@ -16,6 +16,7 @@ from config.tests.permission_matrix import (
     rows,
     unchanged,
 )
+from galleries import trash
 from galleries.models import Gallery, GallerySet, Photo
 from galleries.signed_urls import file_url
 from galleries.tests.factories import GalleryFactory, ReadyPhotoFactory
@@ -42,7 +43,11 @@ def things(owner):
         renditions={},
         error="This file is not a photo we can read.",
     )
+    in_trash = GalleryFactory(owner=owner, title="Deleted wedding")
+    ReadyPhotoFactory(gallery=in_trash)
+    trash.gallery_trash(gallery=in_trash)
     return {
+        "trashed_gallery": in_trash.pk,
         "gallery": gallery.pk,
         "ceremony": ceremony.pk,
         "reception": reception.pk,
@@ -78,6 +83,8 @@ PAGES = rows(
     ("post", "galleries:photo_dismiss", ["failed_photo"], {}),
     ("post", "galleries:photo_dismiss", ["rejected_photo"], {}),
     ("get", "galleries:photo_original", ["photo"], {}),
+    ("post", "galleries:trash_gallery_restore", ["trashed_gallery"], {}),
+    ("post", "galleries:trash_gallery_purge", ["trashed_gallery"], {}),
 )
 
 API = rows(
@@ -118,12 +125,14 @@ API = rows(
     ("put", "api:upload-content", ["uploading_photo"], b"0123456789"),
     ("post", "api:upload-complete", ["uploading_photo"], {}),
     ("delete", "api:upload-detail", ["uploading_photo"], None),
+    ("post", "api:trash_gallery_restore", ["trashed_gallery"], None),
+    ("delete", "api:trash_gallery", ["trashed_gallery"], None),
 )
 
 
 def _snapshot():
     return (
-        list(Gallery.objects.values_list("title", "cover", "updated_at")),
+        list(Gallery.objects.values_list("title", "cover", "updated_at", "trashed_at")),
         list(GallerySet.objects.values_list("name", "position")),
         list(Photo.objects.values_list("id", "photo_set", "position", "status")),
     )

@@ -7,22 +7,32 @@ only means something next to its link, so it is checked by `visitor_link` agains
 link in the URL, not here in authentication.
 """
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
 
-from sharing import gate
+from sharing import gate, language
 from sharing.models import ShareLink
 
 
 class LinkExpired(exceptions.APIException):
     status_code = status.HTTP_410_GONE
     default_code = "expired"
-    default_detail = (
+    default_detail = _(
         "This gallery has expired. Please contact your photographer if you still "
         "need it."
+    )
+
+
+class LinkUnavailable(LinkExpired):
+    default_code = "not_available"
+    default_detail = _(
+        "This gallery is not available. Please contact your photographer if you "
+        "still need it."
     )
 
 
@@ -30,15 +40,18 @@ class PasswordRequired(exceptions.NotAuthenticated):
     """401, with nothing of the gallery: not even its title."""
 
     default_code = "password_required"
-    default_detail = (
-        "This gallery is protected by a password. Unlock it with POST "
-        f".../unlock/ and send the token it gives as the {gate.ACCESS_HEADER} header."
+    default_detail = format_lazy(
+        _(
+            "This gallery is protected by a password. Unlock it with POST "
+            ".../unlock/ and send the token it gives as the {header} header."
+        ),
+        header=gate.ACCESS_HEADER,
     )
 
 
 class RegistrationRequired(exceptions.PermissionDenied):
     default_code = "registration_required"
-    default_detail = (
+    default_detail = _(
         "This gallery asks for your email address first. Give it with POST "
         ".../register/ and use the personal token it answers with."
     )
@@ -102,16 +115,22 @@ def visitor_link(
     """The link a visitor may use (`sharing.gate.open_link`), or the API's 404 / 410 /
     401 / 403."""
     try:
-        return gate.open_link(
+        link = gate.open_link(
             request,
             token,
             unlocked=unlocked,
             with_gallery=with_gallery,
             registered=registered,
         )
+    except gate.LinkUnavailable as unavailable:
+        raise LinkUnavailable() from unavailable
     except gate.LinkExpired as expired:
+        language.speak(expired.link)
         raise LinkExpired() from expired
-    except gate.Locked as locked:
-        raise PasswordRequired() from locked
-    except gate.RegistrationRequired as required:
-        raise RegistrationRequired() from required
+    except (gate.Locked, gate.RegistrationRequired) as closed:
+        language.speak(closed.link)
+        if isinstance(closed, gate.Locked):
+            raise PasswordRequired() from closed
+        raise RegistrationRequired() from closed
+    language.speak(link)
+    return link

@@ -4,17 +4,26 @@ as the pages (sharing/invitations.py, sharing/activity.py). Strangers get 404.""
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sharing import activity, invitations
+from sharing import activity, invitations, reminders
 from sharing.models import Recipient, ShareLink
 
 
+class ReminderSentSerializer(serializers.Serializer):
+    days = serializers.IntegerField(help_text="The mark: days before expiry.")
+    sent_at = serializers.DateTimeField()
+
+
 class RecipientSerializer(serializers.ModelSerializer):
+    reminders = serializers.SerializerMethodField(
+        help_text="The expiry reminders that left, oldest first."
+    )
     status = serializers.SerializerMethodField(
         help_text='"revoked", "opened", "sent", "registered" or "queued".'
     )
@@ -39,8 +48,16 @@ class RecipientSerializer(serializers.ModelSerializer):
             "lists_started",
             "lists_submitted",
             "revoked_at",
+            "reminders",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ReminderSentSerializer(many=True))
+    def get_reminders(self, recipient: Recipient) -> list[dict]:
+        sent = getattr(recipient, "sent_reminders", None)
+        if sent is None:
+            sent = recipient.reminders.filter(sent_at__isnull=False).order_by("sent_at")
+        return ReminderSentSerializer(sent, many=True).data
 
     def get_status(self, recipient: Recipient) -> str:
         return activity.status(recipient)
@@ -178,3 +195,26 @@ class RecipientRevokeView(APIView):
     def post(self, request: Request, pk) -> Response:
         recipient = invitations.revoke(recipient=_recipient(request, pk))
         return Response(RecipientSerializer(recipient).data)
+
+
+class MailPreviewSerializer(serializers.Serializer):
+    subject = serializers.CharField()
+    from_email = serializers.CharField()
+    reply_to = serializers.CharField()
+    to = serializers.CharField()
+    text = serializers.CharField()
+    html = serializers.CharField()
+
+
+# A link without expiry has no reminder: a 400 naming its expiry.
+@extend_validation_errors(["invalid"], field_name="expires_at", methods=["get"])
+class LinkReminderPreviewView(APIView):
+    serializer_class = MailPreviewSerializer  # for the schema of its errors
+
+    @extend_schema(
+        summary="The link's expiry reminder email, as its recipients would get it",
+        responses={200: MailPreviewSerializer},
+    )
+    def get(self, request: Request, pk) -> Response:
+        preview = reminders.preview(link=_link(request, pk))
+        return Response(MailPreviewSerializer(preview).data)

@@ -118,7 +118,7 @@ class LinkViewSet(
 
 def _lists_of(user):
     return (
-        FavouriteList.objects.filter(link__gallery__owner=user)
+        FavouriteList.objects.owned_by(user)
         .select_related("link")
         .annotate(count=Count("items"))
         .order_by("-created_at")
@@ -154,7 +154,11 @@ class FavouriteListViewSet(
     serializer_class = s.FavouriteListDetailSerializer
 
     def get_queryset(self):
-        items = Favourite.objects.select_related("photo").order_by("created_at")
+        items = (
+            Favourite.objects.filter(photo__trashed_at=None)
+            .select_related("photo")
+            .order_by("created_at")
+        )
         return _lists_of(self.request.user).prefetch_related(
             Prefetch("items", queryset=items)
         )
@@ -179,7 +183,7 @@ class FavouriteListViewSet(
     @action(detail=True, methods=["get"])
     def lightroom(self, request: Request, pk=None) -> Response:
         favourite_list = get_object_or_404(
-            FavouriteList.objects.filter(link__gallery__owner=request.user), pk=pk
+            FavouriteList.objects.owned_by(request.user), pk=pk
         )
         filenames = favourite_list.items.order_by("created_at").values_list(
             "photo__original_filename", flat=True
@@ -198,7 +202,7 @@ class FavouriteListViewSet(
     @action(detail=True, methods=["get"])
     def xmp(self, request: Request, pk=None) -> HttpResponse:
         favourite_list = get_object_or_404(
-            FavouriteList.objects.filter(link__gallery__owner=request.user), pk=pk
+            FavouriteList.objects.owned_by(request.user), pk=pk
         )
         query = s.XmpQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

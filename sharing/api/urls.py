@@ -46,6 +46,11 @@ urlpatterns = [
         name="link-activity-csv",
     ),
     path(
+        "links/<uuid:pk>/reminder-preview/",
+        invitations.LinkReminderPreviewView.as_view(),
+        name="link-reminder-preview",
+    ),
+    path(
         "recipients/<uuid:pk>/resend/",
         invitations.RecipientResendView.as_view(),
         name="recipient-resend",

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -22,7 +23,7 @@ from rest_framework.response import Response
 
 from galleries.api.mixins import SignsPageURLsMixin
 from galleries.models import Photo
-from sharing import analytics, gate, recipients, services
+from sharing import analytics, gate, language, recipients, services
 from sharing.api.gate import (
     ShareAccessAuthentication,
     ShareRateThrottle,
@@ -52,13 +53,13 @@ FAVOURITES_ERRORS = {**GATE_ERRORS, 403: s.FavouritesOffError}
 
 class FavouritesDisabled(exceptions.PermissionDenied):
     default_code = "favourites_disabled"
-    default_detail = "Favourites are turned off for this gallery."
+    default_detail = _("Favourites are turned off for this gallery.")
 
 
 class ListSubmitted(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "list_submitted"
-    default_detail = (
+    default_detail = _(
         "This list has been sent to the photographer, so it can no longer change."
     )
 
@@ -77,6 +78,11 @@ class VisitorAPIView(generics.GenericAPIView):
     pagination_class = None
     # False where the answer shows nothing of the gallery itself (title, studio).
     link_with_gallery = True
+
+    def dispatch(self, request, *args, **kwargs):
+        # Answers (errors too) in the gallery's language once the link is known.
+        with language.visit():
+            return language.labelled(super().dispatch(request, *args, **kwargs))
 
     def get_link(self) -> ShareLink:
         if not hasattr(self, "_link"):
@@ -120,7 +126,7 @@ class VisitorGalleryView(VisitorAPIView):
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             browser=gate.visitor_browser(request, link),
         )
-        ready = Q(photos__status=Photo.Status.READY)
+        ready = Q(photos__status=Photo.Status.READY, photos__trashed_at=None)
         context = {
             **self.get_serializer_context(),
             "sets": list(
@@ -250,7 +256,14 @@ class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPI
                     {"set": "This gallery has no such set."}, code="not_found"
                 )
             photos = photos.filter(photo_set_id=set_id)
-        return photos
+        if list_token := query.validated_data.get("favourites"):
+            favourite_list = FavouriteList.objects.kept_on(link, list_token)
+            if favourite_list is None:
+                raise exceptions.ValidationError(
+                    {"favourites": "This link has no such list."}, code="not_found"
+                )
+            photos = photos.filter(pk__in=favourite_list.items.values("photo_id"))
+        return photos.in_client_order(query.validated_data["sort"])
 
     @extend_schema(
         summary="The photos a share link shows, in order",
@@ -258,6 +271,19 @@ class VisitorPhotoListView(SignsPageURLsMixin, mixins.ListModelMixin, VisitorAPI
         parameters=[
             TOKEN,
             OpenApiParameter("set", OpenApiTypes.UUID, description="Only this set"),
+            OpenApiParameter(
+                "sort",
+                OpenApiTypes.STR,
+                enum=["gallery", "taken", "name"],
+                description="gallery: the photographer's order (the default); "
+                "taken: by the time the camera recorded, photos without one last; "
+                "name: by file name.",
+            ),
+            OpenApiParameter(
+                "favourites",
+                OpenApiTypes.STR,
+                description="A favourites list's private token: only its photos.",
+            ),
         ],
         responses={
             200: s.VisitorPhotoSerializer(many=True),

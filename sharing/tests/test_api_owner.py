@@ -357,7 +357,11 @@ def things(gallery, ceremony, link, locked_link):
     )
     services.list_submit(favourite_list=favourite_list)
     recipient = recipients.register(link=link, email="guest@example.test")
+    expiring = ShareLinkFactory(
+        gallery=gallery, expires_at=timezone.now() + datetime.timedelta(days=20)
+    )
     return {
+        "expiring": expiring.pk,
         "gallery": gallery.pk,
         "ceremony": ceremony.pk,
         "link": link.pk,
@@ -390,12 +394,24 @@ API = rows(
     ("get", "api:link-activity-csv", ["link"], None),
     ("post", "api:recipient-resend", ["recipient"], None),
     ("post", "api:recipient-revoke", ["recipient"], None),
+    ("get", "api:link-reminder-preview", ["expiring"], None),
+    (
+        "patch",
+        "api:link-detail",
+        ["expiring"],
+        {"expiry_reminders": False, "reminder_days": [2]},
+    ),
 )
 
 
 def _snapshot():
     return (
-        list(ShareLink.objects.values_list("id", "label", "password", "is_active")),
+        list(
+            ShareLink.objects.values_list(
+                "id", "label", "password", "is_active", "expiry_reminders"
+            )
+        ),
+        list(ShareLink.objects.values_list("id", "reminder_days")),
         list(FavouriteList.objects.values_list("id", "submitted_at")),
         list(Recipient.objects.values_list("id", "email", "sends", "revoked_at")),
         len(mail.outbox),

@@ -244,7 +244,7 @@ def test_a_gallery_page_can_be_indexed_since_its_token_is_its_lock(client, link)
     # Lighthouse's SEO audit (and the brief) rule out noindex on the gallery itself.
     text = page(client.get(gallery_url(link)))
     assert 'name="robots"' not in text
-    assert '<html lang="en">' in text
+    assert '<html lang="en"' in text
     assert '<meta name="description"' in text
 
 

@@ -31,18 +31,22 @@ from django.http import (
 )
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config import http_ranges
 from galleries.signed_urls import file_url
-from sharing import analytics, gate, zips
+from sharing import analytics, gate, watermarked, zips
 from sharing.models import ShareLink
 from sharing.views.favourites import current_list
 from sharing.views.gate import visitor_view
 
-NO_DOWNLOADS = "This gallery's link does not allow downloads."
-WEB_ONLY = "This gallery's link allows web-size downloads only, not originals."
+NO_DOWNLOADS = gettext_lazy("This gallery's link does not allow downloads.")
+WEB_ONLY = gettext_lazy(
+    "This gallery's link allows web-size downloads only, not originals."
+)
 
 
 def _text(message: str, response_class=HttpResponse) -> HttpResponse:
@@ -64,13 +68,17 @@ def photo_download(request: HttpRequest, link: ShareLink, photo) -> HttpResponse
     best = "original" if link.allows_original_downloads else "web"
     size = request.GET.get("size", best)
     if size not in {"web", "original"}:
-        return _text('Ask for size "web" or "original".', HttpResponseBadRequest)
+        return _text(_('Ask for size "web" or "original".'), HttpResponseBadRequest)
     if not link.allows_web_downloads:
         return _text(NO_DOWNLOADS, HttpResponseForbidden)
     original = size == "original"
     if original and not link.allows_original_downloads:
         return _text(WEB_ONLY, HttpResponseForbidden)
-    stored = zips.stored_file(photo, original=original)
+    if not original and watermarked.is_preparing(link, photo):
+        return _preparing()
+    stored = zips.stored_file(
+        photo, original=original, web=lambda shown: watermarked.web_file(link, shown)
+    )
     if stored is None:
         raise Http404
     if request.method == "GET":
@@ -78,6 +86,24 @@ def photo_download(request: HttpRequest, link: ShareLink, photo) -> HttpResponse
     return redirect(
         file_url(stored[0], download_as=zips.photo_filename(photo, original=original))
     )
+
+
+def _preparing(*, several: bool = False) -> HttpResponse:
+    """409: a watermarked link's photo whose watermarked copy is not made yet."""
+    if several:
+        message = _(
+            "Some of these photos are still being prepared with the studio's "
+            "watermark. Try again in a few minutes."
+        )
+    else:
+        message = _(
+            "This photo is still being prepared with the studio's watermark. Try "
+            "again in a minute."
+        )
+    response = _text(message)
+    response.status_code = 409
+    response["Retry-After"] = "60"
+    return response
 
 
 def _visitors_list(request: HttpRequest, link: ShareLink, list_id: str):
@@ -116,9 +142,17 @@ def zip_download(request: HttpRequest, link: ShareLink) -> HttpResponse:
         return _text(NO_DOWNLOADS, HttpResponseForbidden)
     photos, named = _chosen_photos(request, link)
     originals = link.allows_original_downloads
-    files = zips.entries(photos, originals=originals)
+    photos = list(photos)
+    if not originals and any(watermarked.is_preparing(link, p) for p in photos):
+        # Never a ZIP short of photos, nor one with a photo without its watermark.
+        return _preparing(several=True)
+    files = zips.entries(
+        photos, originals=originals, web=lambda shown: watermarked.web_file(link, shown)
+    )
     if not files:
-        return _text("There are no photos to download here yet.", HttpResponseNotFound)
+        return _text(
+            _("There are no photos to download here yet."), HttpResponseNotFound
+        )
 
     selection = [
         f"{key}={request.GET[key]}" for key in ("set", "list") if key in request.GET
@@ -140,7 +174,7 @@ def _archive_response(
     304 for a tag the client has, 412 or 416 (config/http_ranges.py decides)."""
     answer = http_ranges.evaluate(request, etag=archive.etag, size=archive.size)
     if answer.status == 416:
-        response = _text("That range is not inside this archive.")
+        response = _text(_("That range is not inside this archive."))
         response.status_code = 416
     elif not answer.has_body or request.method == "HEAD":
         # Download managers ask first; answering must not read the whole gallery.

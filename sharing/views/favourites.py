@@ -15,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galleries import pictures
-from sharing import branding, gate, services
+from sharing import branding, gate, services, watermarked
 from sharing.models import FavouriteList, ShareLink
 from sharing.views.gate import link_url, safe_next, visitor_view, wants_json
 
@@ -80,6 +81,7 @@ def _page(link: ShareLink) -> dict:
         "link": link,
         "gallery": link.gallery,
         **branding.client_context(link.gallery.owner),
+        **branding.design_context(link.gallery),
     }
 
 
@@ -180,7 +182,9 @@ def _started(
             _json_state(request, link, error=heart_error, hearted=hearted)
         )
     messages.success(
-        request, f"Hello {favourite_list.name}! Tap the heart on the photos you love."
+        request,
+        _("Hello %(name)s! Tap the heart on the photos you love.")
+        % {"name": favourite_list.name},
     )
     if heart_error:
         messages.error(request, heart_error)
@@ -222,7 +226,7 @@ def _who_first(request: HttpRequest, link: ShareLink, photo, back: str) -> HttpR
     start_url += "?" + urlencode({"photo": photo.pk, "next": back})
     if wants_json(request):
         return JsonResponse(
-            {"error": "Tell us who you are first.", "start": start_url}, status=409
+            {"error": _("Tell us who you are first."), "start": start_url}, status=409
         )
     return redirect(start_url)
 
@@ -262,7 +266,7 @@ def note(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Note saved.")
+        messages.success(request, _("Note saved."))
     return redirect(_back_to(request, link, photo.pk))
 
 
@@ -275,7 +279,9 @@ def my_list(request: HttpRequest, link: ShareLink) -> HttpResponse:
     favourite_list = state["list"]
     items = list(favourite_list.items.shown_by(link)) if favourite_list else []
     for item in items:
-        item.picture = pictures.picture(item.photo, pictures.GRID)
+        item.picture = pictures.picture(
+            watermarked.as_grid(link, item.photo), pictures.GRID
+        )
         item.url = reverse("sharing:photo", args=[link.token, item.photo_id])
     zip_url = ""
     if items and link.allows_web_downloads:
@@ -319,5 +325,7 @@ def resume(request: HttpRequest, link: ShareLink, list_token: str) -> HttpRespon
     if favourite_list is None:
         raise Http404
     remember_list(request, link, favourite_list)
-    messages.success(request, f"Welcome back, {favourite_list.name}.")
+    messages.success(
+        request, _("Welcome back, %(name)s.") % {"name": favourite_list.name}
+    )
     return redirect(link_url(link))

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from sharing import branding, gate
+from sharing import branding, gate, language
 from sharing.models import ShareLink
 
 
@@ -62,6 +62,11 @@ def _door(
 ) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        # Every answer about a link is in its gallery's language (sharing/language.py).
+        with language.visit():
+            return language.labelled(answer(request, token, *args, **kwargs))
+
+    def answer(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         try:
             link = gate.open_link(
                 request,
@@ -72,7 +77,9 @@ def _door(
                 downloading=downloading,
             )
         except gate.LinkExpired as expired:
-            return expired_response(request, expired.link)
+            language.speak(expired.link)
+            unavailable = isinstance(expired, gate.LinkUnavailable)
+            return expired_response(request, expired.link, unavailable=unavailable)
         except gate.Locked as locked:
             unlock_url = reverse("sharing:unlock", args=[locked.link.token])
             if request.method == "GET":
@@ -80,6 +87,7 @@ def _door(
             return redirect(unlock_url)
         except gate.RegistrationRequired as required:
             return redirect(registration_url(request, required.link, downloading))
+        language.speak(link)
         try:
             return view(request, link, *args, **kwargs)
         except Http404:
@@ -92,10 +100,16 @@ def _door(
     return wrapper
 
 
-def expired_response(request: HttpRequest, link: ShareLink) -> HttpResponse:
+def expired_response(
+    request: HttpRequest, link: ShareLink, *, unavailable: bool = False
+) -> HttpResponse:
+    """The studio's page for an expired link, or (`unavailable`) for a link to a
+    gallery in the trash."""
     return render(
         request,
-        "sharing/public/expired.html",
+        "sharing/public/unavailable.html"
+        if unavailable
+        else "sharing/public/expired.html",
         {"gallery": link.gallery, **branding.client_context(link.gallery.owner)},
         status=410,
     )

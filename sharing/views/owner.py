@@ -41,9 +41,7 @@ def _list_for(request: HttpRequest, pk) -> FavouriteList:
     if not request.user.is_authenticated:
         raise Http404
     return get_object_or_404(
-        FavouriteList.objects.filter(link__gallery__owner=request.user).select_related(
-            "link__gallery"
-        ),
+        FavouriteList.objects.owned_by(request.user).select_related("link__gallery"),
         pk=pk,
     )
 

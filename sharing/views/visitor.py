@@ -1,7 +1,7 @@
 """The visitor's gallery: cover, sets, the photo grid, each photo's own page, unlock."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -11,13 +11,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from galleries import pictures
 from galleries.models import GallerySet, Photo
 from galleries.signed_urls import url_window, warm_urls
-from sharing import analytics, branding, gate, recipients, tile_cache
+from sharing import analytics, branding, gate, recipients, tile_cache, watermarked
+from sharing.browsing import GRIDS, ROW_SCALE, SORTS, ClientView
 from sharing.models import ShareLink
 from sharing.pictures import lightbox_srcset, tile_sizes
 from sharing.tiles import tile_html
@@ -44,6 +47,8 @@ TILE_FIELDS = (
     "placeholder",
     "color",
     "renditions_size",
+    "watermarked",
+    "watermark_version",
 )
 
 
@@ -56,6 +61,7 @@ class Listing:
     total: int
     start: int
     photos: list[Photo]
+    view: ClientView = field(default_factory=ClientView)
 
     @property
     def next_start(self) -> int | None:
@@ -69,7 +75,8 @@ class Listing:
         return 0 if self.start <= FIRST_PAGE else self.start - PAGE_SIZE
 
 
-def _listing(request: HttpRequest, link: ShareLink) -> Listing:
+def _listing(request: HttpRequest, link: ShareLink, favourites: dict) -> Listing:
+    view = ClientView.from_query(request.GET)
     photos = link.visible_photos()
     # The sets with their photos counted, in one query: each count from the index of
     # photos by status and set alone (COUNT(*), not of a column).
@@ -89,22 +96,35 @@ def _listing(request: HttpRequest, link: ShareLink) -> Listing:
     current_set = _chosen_set(request, sets)
     if current_set is not None:
         photos = photos.filter(photo_set=current_set)
-    total = (
-        current_set.photo_count
-        if current_set
-        else sum(photo_set.photo_count for photo_set in sets)
-    )
+    if view.mine:
+        # This browser's own list, and no one else's.
+        photos = photos.filter(pk__in=favourites["hearted"])
+    if view.mine:
+        total = photos.count() if favourites["hearted"] else 0
+    else:
+        total = (
+            current_set.photo_count
+            if current_set
+            else sum(photo_set.photo_count for photo_set in sets)
+        )
     start = _start(request)
     if start and start >= total:
         raise Http404
     size = PAGE_SIZE if start else FIRST_PAGE
     shown = [current_set] if current_set else sets
+    if view.reorders:
+        photos = photos.in_client_order(view.sort)
+        rows = photos.values_list(*TileRow._fields)[start : start + size]
+        page = [TileRow(*row) for row in rows] if total else []
+    else:
+        page = _page_rows(link, photos, shown, start, size)
     return Listing(
         sets=sets,
         current_set=current_set,
         total=total,
         start=start,
-        photos=_page_rows(link, photos, shown, start, size),
+        photos=page,
+        view=view,
     )
 
 
@@ -121,6 +141,7 @@ class TileRow(NamedTuple):
     height: int | None
     color: str
     renditions_size: int
+    watermark_version: str
 
     @property
     def pk(self) -> uuid.UUID:
@@ -150,6 +171,7 @@ def _page_rows(link, photos, sets: list[GallerySet], start: int, size: int) -> l
             continue
         of_set = (
             Photo.objects.ready()
+            .alive()
             .filter(gallery_id=link.gallery_id, photo_set_id=photo_set.pk)
             .order_by("position", "uploaded_at")
             .values_list(*TileRow._fields)
@@ -181,6 +203,8 @@ def _query(listing: Listing, start: int | None = None) -> str:
     params = []
     if listing.current_set:
         params.append(f"set={listing.current_set.pk}")
+    if view := listing.view.query():
+        params.append(view)
     if start:
         params.append(f"from={start}")
     return "?" + "&".join(params) if params else ""
@@ -195,11 +219,12 @@ class TileKey(NamedTuple):
     """Everything a tile draws: two tiles with one key are the same HTML."""
 
     token: str
+    language: str  # the words around the photo (sharing/language.py)
     favourites: str  # "off", "open" or "sent"
     hearted: bool
     number: int
     total: int
-    set_query: str
+    set_query: str  # the set and the client's view (sort, filter, grid), see _query
     photo: uuid.UUID
     filename: str
     width: int | None
@@ -207,6 +232,7 @@ class TileKey(NamedTuple):
     color: str
     renditions_size: int
     url_window: int
+    watermark: tuple  # the link's (sharing/watermarked.py), and the photo's version
 
 
 def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
@@ -215,9 +241,11 @@ def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
         mode = "off"
     else:
         mode = "sent" if favourites["submitted"] else "open"
+    watermark_mode = watermarked.mode(link)
     keys = [
         TileKey(
             link.token,
+            translation.get_language(),
             mode,
             photo.pk in favourites["hearted"],
             listing.start + number,
@@ -230,6 +258,7 @@ def _tiles(link: ShareLink, listing: Listing, favourites: dict) -> list[str]:
             photo.color,
             photo.renditions_size,
             url_window(photo),
+            (*watermark_mode, photo.watermark_version) if watermark_mode else (),
         )
         for number, photo in enumerate(listing.photos, start=1)
     ]
@@ -261,12 +290,16 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
         row["pk"]: row
         for row in Photo.objects.filter(
             pk__in=[photo.pk for _, photo in missing]
-        ).values("pk", "renditions", "placeholder")
+        ).values("pk", "renditions", "placeholder", "watermarked")
     }
     for row in heavy.values():
         del row["pk"]
     missing = [(key, Photo(**row._asdict(), **heavy[row.pk])) for key, row in missing]
-    warm_urls(photo for _, photo in missing)
+    shown = {
+        photo.pk: (watermarked.as_grid(link, photo), watermarked.as_large(link, photo))
+        for _, photo in missing
+    }
+    warm_urls(seen for pair in shown.values() for seen in pair)
     drawn = {}
     for key, photo in missing:
         tile = {
@@ -275,10 +308,11 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
             "url": f"{photo_base}/{photo.pk}/{key.set_query}",
             "heart_url": f"{heart_base}/{photo.pk}/",
             "ratio": f"{photo.aspect_ratio:.4f}",
-            "picture": pictures.picture(photo, pictures.GRID),
-            "sizes": tile_sizes(photo.aspect_ratio),
-            "lightbox": lightbox_srcset(photo),
+            "picture": pictures.picture(shown[photo.pk][0], pictures.GRID),
+            "sizes": tile_sizes(photo.aspect_ratio, ROW_SCALE[listing.view.grid]),
+            "lightbox": lightbox_srcset(shown[photo.pk][1]),
             "hearted": key.hearted,
+            "watermarked": bool(key.watermark),
         }
         drawn[key] = tile_html(tile, total=key.total, favourites=key.favourites)
     return drawn
@@ -314,8 +348,9 @@ def _count_view(request: HttpRequest, link: ShareLink) -> None:
         )
 
 
-def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> dict:
-    favourites = favourites_state(request, link)
+def _grid_context(
+    request: HttpRequest, link: ShareLink, listing: Listing, favourites: dict
+) -> dict:
     next_start, previous_start = listing.next_start, listing.previous_start
     return {
         "link": link,
@@ -335,6 +370,8 @@ def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> di
             if previous_start is not None
             else ""
         ),
+        "sorts": SORTS,
+        "grids": GRIDS,
     }
 
 
@@ -342,15 +379,24 @@ def _grid_context(request: HttpRequest, link: ShareLink, listing: Listing) -> di
 @gzip_page
 @visitor_view
 def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    listing = _listing(request, link)
-    context = _grid_context(request, link, listing)
-    cover = _cover(link, listing)
+    favourites = favourites_state(request, link)
+    listing = _listing(request, link, favourites)
+    context = _grid_context(request, link, listing, favourites)
+    design = branding.design_context(link.gallery)
+    cover = _cover(link, listing) if design["design"].has_cover else None
+    if cover is not None and watermarked.is_preparing(link, cover):
+        cover = None  # a plain hero until its watermarked copy is made
     context.update(
         {
             "gallery": link.gallery,
             **branding.client_context(link.gallery.owner),
+            **design,
             "cover": cover,
-            "cover_picture": pictures.picture(cover, pictures.HERO) if cover else None,
+            "cover_picture": (
+                pictures.picture(watermarked.as_large(link, cover), pictures.HERO)
+                if cover
+                else None
+            ),
             "welcome": link.welcome_message or link.gallery.description,
             "show_sets": len(listing.sets) > 1,
             "zip_url": _zip_url(link, listing),
@@ -365,11 +411,12 @@ def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
 @visitor_view(with_gallery=False)
 def gallery_photos(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The next page of tiles as an HTML fragment, for the grid's infinite scroll."""
-    listing = _listing(request, link)
+    favourites = favourites_state(request, link)
+    listing = _listing(request, link, favourites)
     return render(
         request,
         "sharing/public/_grid_page.html",
-        _grid_context(request, link, listing),
+        _grid_context(request, link, listing, favourites),
     )
 
 
@@ -386,8 +433,8 @@ def _zip_url(link: ShareLink, listing: Listing) -> str:
 @visitor_view
 def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     photo = gate.visible_photo(link, photo)
-    place = _place_of(request, link, photo)
     favourites = favourites_state(request, link)
+    place = _place_of(request, link, photo, favourites)
     hearted = photo.pk in favourites["hearted"]
     _count_view(request, link)
     if not gate.is_owner(request, link):
@@ -399,8 +446,12 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
             "link": link,
             "gallery": link.gallery,
             **branding.client_context(link.gallery.owner),
+            **branding.design_context(link.gallery),
             "photo": photo,
-            "picture": pictures.picture(photo, pictures.LARGE),
+            "picture": pictures.picture(
+                watermarked.as_large(link, photo), pictures.LARGE
+            ),
+            "preparing": watermarked.is_preparing(link, photo),
             **place,
             "favourites": favourites,
             "hearted": hearted,
@@ -409,20 +460,32 @@ def photo(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
     )
 
 
-def _place_of(request: HttpRequest, link: ShareLink, photo: Photo) -> dict:
-    """Where the photo sits in what the visitor browses (the link, or one set of it):
-    its number, the total, its neighbours' pages and the grid's page that holds it."""
-    photos = link.visible_photos()
+def _place_of(
+    request: HttpRequest, link: ShareLink, photo: Photo, favourites: dict
+) -> dict:
+    """Where the photo sits in what the visitor browses (the link, or one set of it,
+    in the order and with the filter they chose): its number, the total, its
+    neighbours' pages and the grid's page that holds it."""
+    view = ClientView.from_query(request.GET)
+    if view.mine and photo.pk not in favourites["hearted"]:
+        # Taken out of the list meanwhile: browse the whole link from here.
+        view = ClientView(sort=view.sort, grid=view.grid)
+    photos = link.visible_photos().in_client_order(view.sort)
     current_set = None
     if wanted := request.GET.get("set"):
         if str(photo.photo_set_id) != wanted:
             raise Http404
         current_set = photo.photo_set
         photos = photos.filter(photo_set=current_set)
+    if view.mine:
+        photos = photos.filter(pk__in=favourites["hearted"])
     # Only ids: cheap even for thousands of photos, and exactly the grid's order.
     ids = list(photos.values_list("pk", flat=True))
     index = ids.index(photo.pk)
-    set_query = f"?set={current_set.pk}" if current_set else ""
+    params = [f"set={current_set.pk}"] if current_set else []
+    if view.query():
+        params.append(view.query())
+    set_query = "?" + "&".join(params) if params else ""
 
     def url_of(pk):
         return reverse("sharing:photo", args=[link.token, pk]) + set_query
@@ -432,7 +495,7 @@ def _place_of(request: HttpRequest, link: ShareLink, photo: Photo) -> dict:
         "total": len(ids),
         "previous_url": url_of(ids[index - 1]) if index > 0 else "",
         "next_url": url_of(ids[index + 1]) if index + 1 < len(ids) else "",
-        "back_url": _grid_url_at(link, current_set, index, photo),
+        "back_url": _grid_url_at(link, current_set, index, photo, view),
         "current_set": current_set,
     }
 
@@ -442,12 +505,16 @@ def _note_on(favourite_list, photo: Photo) -> str:
     return note.first() or ""
 
 
-def _grid_url_at(link: ShareLink, current_set, index: int, photo: Photo) -> str:
+def _grid_url_at(
+    link: ShareLink, current_set, index: int, photo: Photo, view: ClientView
+) -> str:
     """The grid's page that holds the photo at `index`, scrolled to its tile."""
     start = 0
     if index >= FIRST_PAGE:
         start = FIRST_PAGE + (index - FIRST_PAGE) // PAGE_SIZE * PAGE_SIZE
     params = [f"set={current_set.pk}"] if current_set else []
+    if view.query():
+        params.append(view.query())
     if start:
         params.append(f"from={start}")
     query = "?" + "&".join(params) if params else ""
@@ -465,7 +532,8 @@ def unlock(request: HttpRequest, link: ShareLink) -> HttpResponse:
         try:
             if gate.unlock(request, link, request.POST.get("password", "")):
                 return redirect(next_url)
-            error, status = "That password is not right. Check it and try again.", 400
+            error = _("That password is not right. Check it and try again.")
+            status = 400
         except gate.TooManyAttempts as refused:
             # Waiting for its turn is not this guest's doing: the form again, with how
             # long to wait. Too many of their own wrong tries: a page that says so.

@@ -8,6 +8,12 @@
   var grid = doc.querySelector("[data-grid]");
   var ZERO = "00000000-0000-0000-0000-000000000000";
   var loadMore = function () { return Promise.resolve(false); };
+  // The page's language (Django's JavaScript catalogue, sharing/views/catalog.py,
+  // loaded just before this script); English as written here without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%s/g, function () { return values.shift(); });
+  };
 
   /* Talking to the server ------------------------------------------------- */
 
@@ -107,7 +113,7 @@
   function toggleHeart(id, button) {
     var state = root.getAttribute("data-list");
     if (state === "sent") {
-      say("Your list was sent, so it can’t change now.", true);
+      say(gettext("Your list was sent, so it can’t change now."), true);
       return;
     }
     if (state !== "open") {
@@ -130,11 +136,11 @@
         showHeart(id, !!body.hearted);
         replaceBar(body.bar);
         if (body.error) say(body.error, true);
-        else say(body.hearted ? "Added to your favourites." : "Removed from your favourites.");
+        else say(body.hearted ? gettext("Added to your favourites.") : gettext("Removed from your favourites."));
       })
       .catch(function () {
         showHeart(id, !on);
-        say("That didn’t save. Check your connection and try again.", true);
+        say(gettext("That didn’t save. Check your connection and try again."), true);
       })
       .then(function () { button.classList.remove("is-busy"); });
   }
@@ -186,7 +192,7 @@
       postJSON(form.action, new FormData(form))
         .then(function (body) {
           if (body.status !== 200) {
-            error.textContent = body.error || "Please check the form.";
+            error.textContent = body.error || gettext("Please check the form.");
             error.hidden = false;
             var invalid = body.errors && (body.errors.name ? "name" : body.errors.email ? "email" : "");
             if (invalid) form.elements[invalid].focus();
@@ -196,9 +202,9 @@
           replaceBar(body.bar);
           startDialog.close();
           if (pendingHeart && body.hearted) showHeart(pendingHeart, true, true);
-          say(body.error || "You can choose now: tap the heart on the photos you love.", !!body.error);
+          say(body.error || gettext("You can choose now: tap the heart on the photos you love."), !!body.error);
         })
-        .catch(function () { error.textContent = "That didn’t work. Please try again."; error.hidden = false; })
+        .catch(function () { error.textContent = gettext("That didn’t work. Please try again."); error.hidden = false; })
         .then(function () { button.disabled = false; });
     });
   }
@@ -323,7 +329,7 @@
         else doc.documentElement.requestFullscreen().catch(function () {});
       });
       doc.addEventListener("fullscreenchange", function () {
-        full.setAttribute("aria-label", doc.fullscreenElement ? "Leave full screen" : "Full screen");
+        full.setAttribute("aria-label", doc.fullscreenElement ? gettext("Leave full screen") : gettext("Full screen"));
         window.requestAnimationFrame(fit);
       });
     }
@@ -337,26 +343,40 @@
     }, { passive: true });
     stage.addEventListener("touchend", function (event) {
       if (touches !== 1 || (window.visualViewport && window.visualViewport.scale > 1.05)) return;
+      if (stage.classList.contains("is-zoomed")) return; // zoom.js pans instead
       var dx = event.changedTouches[0].clientX - startX;
       var dy = event.changedTouches[0].clientY - startY;
       if (Math.abs(dx) > 50 && Math.abs(dx) > Math.abs(dy) * 1.5) step(dx < 0 ? 1 : -1);
     }, { passive: true });
 
     window.addEventListener("resize", fit);
+    // slideshow.js and zoom.js attach here (see Proofsheet.lightbox below).
+    doc.dispatchEvent(new CustomEvent("lightbox:ready", { detail: lightbox }));
   }
 
   function thumbOf(link) {
     return link.querySelector("img");
   }
 
-  // The photo at the largest size that fits the screen, at its own shape.
+  // The widest picture the link offers of a photo, in pixels (its srcsets' "w"s):
+  // never wider than the photo itself.
+  function largestWidth(link) {
+    var w = +thumbOf(link).getAttribute("width") || 0;
+    var widths = (bigSrcset(link).match(/ (\d+)w/g) || []).map(function (x) { return parseInt(x, 10); });
+    var widest = widths.length ? Math.max.apply(null, widths) : w;
+    return w ? Math.min(w, widest) : widest;
+  }
+
+  // The photo at the largest size that fits the screen, at its own shape, but never
+  // beyond the widest picture there is of it: a small photo stays its own size.
   function fit() {
     if (!current || !lightbox || !lightbox.open) return;
     var thumb = thumbOf(current);
     var w = +thumb.getAttribute("width") || 3;
     var h = +thumb.getAttribute("height") || 2;
     var box = stage.getBoundingClientRect();
-    var scale = Math.min(box.width / w, box.height / h);
+    var natural = largestWidth(current);
+    var scale = Math.min(box.width / w, box.height / h, natural ? natural / w : Infinity);
     picture.style.width = Math.floor(w * scale) + "px";
     picture.style.height = Math.floor(h * scale) + "px";
     picture.sizes = Math.ceil(w * scale) + "px";
@@ -394,7 +414,7 @@
       heart.hidden = root.getAttribute("data-list") === "sent";
       heart.classList.toggle("is-on", on);
       heart.setAttribute("aria-pressed", on ? "true" : "false");
-      heart.setAttribute("aria-label", "Favourite " + thumb.alt.replace(/^.*: /, ""));
+      heart.setAttribute("aria-label", interpolate(gettext("Favourite %s"), [thumb.alt.replace(/^.*: /, "")]));
     }
     Array.prototype.forEach.call(lightbox.querySelectorAll("[data-lb-download]"), function (a) {
       a.href = downloadUrl(id, a.getAttribute("data-lb-download"));
@@ -403,11 +423,13 @@
     preload(all[index + 1]);
     preload(all[index - 1]);
     if (index >= all.length - 3) loadMore();
+    lightbox.dispatchEvent(new CustomEvent("lightbox:show", { detail: { link: link, last: index >= all.length - 1 && !doc.querySelector("[data-more]") } }));
   }
 
   // The grid's own sizes plus the preview: every size the lightbox may need.
   function bigSrcset(link) {
-    var own = thumbOf(link).getAttribute("srcset") || "";
+    // A watermarked link's thumbnails may be plain: its lightbox takes data-lb alone.
+    var own = link.hasAttribute("data-wm") ? "" : thumbOf(link).getAttribute("srcset") || "";
     var preview = link.getAttribute("data-lb") || "";
     return own && preview ? own + ", " + preview : own || preview;
   }
@@ -492,6 +514,18 @@
       if (link) window.location.href = link.href;
     });
   }
+
+  // For slideshow.js and zoom.js, which build on the lightbox.
+  window.Proofsheet = {
+    lightbox: {
+      open: function (link) { if (grid && window.HTMLDialogElement) open(link || tiles()[0]); },
+      step: function (direction) { step(direction); },
+      isOpen: function () { return !!(lightbox && lightbox.open); },
+      current: function () { return current; },
+      largestWidth: largestWidth,
+      tiles: function () { return grid ? tiles() : []; }
+    }
+  };
 
   function init() {
     initFlashes();

@@ -8,7 +8,7 @@ from galleries.models import GallerySet
 from galleries.signed_urls import rendition_urls
 from sharing import xmp
 from sharing.api.serializers import RENDITIONS_HELP, absolute_url
-from sharing.models import Favourite, FavouriteList, ShareLink
+from sharing.models import MAX_REMINDER_DAYS, Favourite, FavouriteList, ShareLink
 
 # --- The photographer's links --------------------------------------------------------
 
@@ -42,6 +42,20 @@ class ShareLinkSerializer(serializers.ModelSerializer):
         error_messages={"does_not_exist": "Choose sets of this gallery."},
     )
 
+    expiry_reminders = serializers.BooleanField(
+        required=False,
+        help_text="Remind recipients who have not downloaded anything or sent a list "
+        "before the link expires. On by default once the link has an expiry; refused "
+        "for a link without one.",
+    )
+    reminder_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_REMINDER_DAYS),
+        required=False,
+        min_length=1,
+        max_length=5,
+        help_text="Days before expiry each reminder goes, e.g. [7, 1].",
+    )
+
     class Meta:
         model = ShareLink
         fields = [
@@ -61,6 +75,10 @@ class ShareLinkSerializer(serializers.ModelSerializer):
             "favourites_require_email",
             "registration",
             "welcome_message",
+            "expiry_reminders",
+            "reminder_days",
+            "watermark",
+            "watermark_thumbnails",
             "created_at",
             "last_visited_at",
         ]

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from galleries.api.serializers import TakenAtField
 from galleries.models import GallerySet, Photo
 from galleries.signed_urls import rendition_urls
-from sharing import gate
+from sharing import gate, watermarked
 from sharing.api.serializers import RENDITIONS_HELP, absolute_url
 from sharing.models import Favourite, FavouriteList, ShareLink
 
@@ -100,6 +100,8 @@ class VisitorPhotoRow(NamedTuple):
     taken_at: datetime.datetime | None
     taken_offset: int | None
     renditions: dict
+    watermarked: dict
+    watermark_version: str
 
     @property
     def pk(self) -> uuid.UUID:
@@ -123,6 +125,10 @@ class VisitorPhotoSerializer(serializers.ModelSerializer):
         help_text="Download URLs (each download is counted). For a password link, "
         f"send the {gate.ACCESS_HEADER} header with them too."
     )
+    being_prepared = serializers.SerializerMethodField(
+        help_text="A watermarked link's photo whose watermarked copy is still being "
+        "made: it has no large rendition and no web-size download yet (409)."
+    )
 
     class Meta:
         model = Photo
@@ -138,6 +144,7 @@ class VisitorPhotoSerializer(serializers.ModelSerializer):
             "taken_at",
             "renditions",
             "downloads",
+            "being_prepared",
         ]
         read_only_fields = fields
 
@@ -161,10 +168,20 @@ class VisitorPhotoSerializer(serializers.ModelSerializer):
             "taken_at": None if taken is None else taken.isoformat(),
             "renditions": self.get_renditions(photo),
             "downloads": self.get_downloads(photo),
+            "being_prepared": self.get_being_prepared(photo),
         }
 
     def get_renditions(self, photo: Photo) -> dict[str, str]:
-        return rendition_urls(photo)
+        link = self.context.get("link")
+        if link is None or watermarked.version(link) is None:
+            return rendition_urls(photo)
+        return rendition_urls(
+            watermarked.Seen(photo, watermarked.everything(link, photo))
+        )
+
+    def get_being_prepared(self, photo: Photo) -> bool:
+        link = self.context.get("link")
+        return link is not None and watermarked.is_preparing(link, photo)
 
     @extend_schema_field(VisitorDownloadsSerializer)
     def get_downloads(self, photo: Photo) -> dict:
@@ -308,6 +325,10 @@ class VisitorRegisterResponseSerializer(serializers.Serializer):
 
 class PhotoFilterSerializer(serializers.Serializer):
     set = serializers.UUIDField(required=False)
+    sort = serializers.ChoiceField(
+        choices=["gallery", "taken", "name"], required=False, default="gallery"
+    )
+    favourites = serializers.CharField(required=False, max_length=64)
 
 
 # --- A visitor's own favourites list --------------------------------------------------
