@@ -193,7 +193,7 @@ def test_the_photographer_invites_two_addresses_with_a_preview_first(
     assert mailbox(ANNA) == []
 
     page.get_by_label("Email addresses").fill(f"{ANNA}\n{BEN}")
-    expect(page.get_by_label("Subject")).not_to_be_empty()
+    expect(page.get_by_role("textbox", name="Subject")).not_to_be_empty()
     page.get_by_role("button", name="Preview").click()
     preview = page.frame_locator("iframe.mail-preview")
     expect(preview.locator("body")).to_contain_text("Clara & Tom")
