@@ -155,7 +155,7 @@ def base_url(request):
         "SECURE_HSTS_PRELOAD": "false",
         "LOG_LEVEL": "WARNING",
         # Every email the site sends, one file each, for `mailbox` to read.
-        "EMAIL_URL": f"filemail://{home / 'mail'}",
+        "EMAIL_URL": f"filemail:///{home / 'mail'}",  # environ drops one /
     }
     SERVER.update(env=env, mail=home / "mail", manage=None)
     for name in ("REDIS_URL", "CELERY_BROKER_URL", "AWS_STORAGE_BUCKET_NAME"):
