@@ -221,6 +221,15 @@ def test_anna_opens_her_address_hearts_two_photos_with_a_note_and_sends_them(
     page.goto(story["anna_url"])
     tiles = page.locator(".grid .tile")
     expect(tiles).to_have_count(6)
+    # She looks at two photos in the lightbox first (each counts once as seen).
+    tiles.nth(1).locator(".tile__link").click()
+    lightbox = page.locator("dialog.lb[open]")
+    expect(lightbox).to_be_visible()
+    page.keyboard.press("ArrowRight")
+    expect(lightbox.locator("[data-lb-count]")).to_have_text("3 / 6")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Escape")
+    expect(lightbox).to_be_hidden()
 
     def heart(i):
         tile = tiles.nth(i)
@@ -260,11 +269,13 @@ def test_the_activity_table_shows_exactly_who_did_what(photographer, account):
     assert anna["Opened"] not in ("", "not yet"), anna
     assert anna["Lists started"] == "1", anna
     assert anna["Lists sent"] == "1", anna
+    assert anna["Photos viewed"] == "2", anna
     assert anna["Downloads"] == "0", anna
     assert anna["ZIPs"] == "0", anna
     assert ben["Opened"] == "not yet", ben
     assert ben["Lists started"] == "0", ben
     assert ben["Lists sent"] == "0", ben
+    assert ben["Photos viewed"] == "0", ben
     assert ben["Last visit"] == "\u2014", ben
 
 
