@@ -215,3 +215,12 @@ def test_the_policy_lets_fonts_load_only_from_the_site(client, link, branded):
 
     policy = response["Content-Security-Policy"]
     assert "font-src 'self'" in policy
+
+
+def test_the_logo_on_the_cover_asks_for_the_connection_after_the_cover_photo(
+    client, link, branded
+):
+    text = page(client.get(gallery_url(link)))
+
+    assert re.search(r'<img class="hero__img"[^>]*fetchpriority="high"', text)
+    assert re.search(r'<img class="brand-mark__img"[^>]*fetchpriority="low"', text)
