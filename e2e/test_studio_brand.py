@@ -109,7 +109,9 @@ class Studio:
         self.api.headers["Authorization"] = f"Bearer {token}"
 
     def call(self, method: str, path: str, **kwargs):
-        response = self.api.request(method, self.base + API + path, timeout=60, **kwargs)
+        response = self.api.request(
+            method, self.base + API + path, timeout=60, **kwargs
+        )
         assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
         return response.json() if response.content else None
 
@@ -251,9 +253,7 @@ def test_they_set_a_logo_an_accent_and_a_typeface_on_the_brand_page(
     expect(swatch).to_have_css("background-color", ACCENT_RGB)
 
 
-def test_they_choose_a_full_screen_cover_and_click_its_focal_point(
-    photographer, story
-):
+def test_they_choose_a_full_screen_cover_and_click_its_focal_point(photographer, story):
     page = photographer
     page.goto(f"/galleries/{story['gallery']}/design/")
     page.locator("input[name=cover_layout][value=hero]").check()
@@ -381,7 +381,7 @@ def test_a_client_on_a_phone_sees_the_studios_brand_in_german(client, story):
     page.screenshot(path=str(ARTEFACTS / "cover-phone.png"))
 
 
-def plain(studio, story, photo: str, key: str) -> bytes:
+def plain(studio, photo: str, key: str) -> bytes:
     """The photographer's own, unwatermarked file of a photo's rendition."""
     urls = studio.call("GET", f"photos/{photo}/")["urls"]
     assert key in urls, (key, sorted(urls))
@@ -411,14 +411,16 @@ def test_the_lightbox_and_the_web_size_download_carry_the_watermark(
     )
     shown = page.locator("[data-lb-img]").evaluate("img => img.currentSrc")
     marked = fetch(page, shown)
-    corner, opposite = corners_changed(marked, plain(studio, story, photo, rendition_of(shown)))
+    corner, opposite = corners_changed(
+        marked, plain(studio, photo, rendition_of(shown))
+    )
     assert corner > 4 * max(opposite, 0.5), (corner, opposite)
 
     with page.expect_download() as info:
         page.locator("dialog.lb [data-lb-download=web]").click()
     download = Path(info.value.path()).read_bytes()
     assert download[:3] == b"\xff\xd8\xff"
-    corner, opposite = corners_changed(download, plain(studio, story, photo, "preview.jpeg"))
+    corner, opposite = corners_changed(download, plain(studio, photo, "preview.jpeg"))
     assert corner > 4 * max(opposite, 0.5), (corner, opposite)
 
     page.keyboard.press("Escape")
