@@ -8,6 +8,8 @@ on a free loopback port, and stops it at the end. With --base-url it uses that s
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import os
 import re
 import secrets
@@ -109,12 +111,25 @@ def _stop(proc: subprocess.Popen, grace: float = 15) -> None:
         proc.wait()
 
 
+#: How to reach the server's side: its environment (the embedded one), the folder its
+#: emails are written to, and the command that runs its manage.py.
+SERVER: dict = {}
+
+
 @pytest.fixture(scope="session")
 def base_url(request):
     given = request.config.getoption("--base-url").rstrip("/")
     if given:
         if not _healthy(given):
             pytest.exit(f"{given}/healthz does not answer", returncode=2)
+        # bin/prodstack's defaults; another server says where with these two.
+        SERVER.update(
+            env=dict(os.environ),
+            mail=Path(
+                os.environ.get("E2E_MAIL_DIR") or ROOT / "var" / "prodstack" / "mail"
+            ),
+            manage=os.environ.get("E2E_MANAGE", "bin/prodstack manage").split(),
+        )
         yield given
         return
 
@@ -139,7 +154,10 @@ def base_url(request):
         "SECURE_HSTS_SECONDS": "0",
         "SECURE_HSTS_PRELOAD": "false",
         "LOG_LEVEL": "WARNING",
+        # Every email the site sends, one file each, for `mailbox` to read.
+        "EMAIL_URL": f"filemail:///{home / 'mail'}",  # environ drops one /
     }
+    SERVER.update(env=env, mail=home / "mail", manage=None)
     for name in ("REDIS_URL", "CELERY_BROKER_URL", "AWS_STORAGE_BUCKET_NAME"):
         env.pop(name, None)
     bin_ = ROOT / ".venv" / "bin"
@@ -196,6 +214,48 @@ def base_url(request):
         for proc in reversed(procs):
             _stop(proc)
         shutil.rmtree(home, ignore_errors=True)
+
+
+# ------------------------------------------------------------ the server's side
+
+
+@pytest.fixture(scope="session")
+def manage(base_url):
+    """Run one of the server's management commands; its output."""
+
+    def run(*args: str) -> str:
+        if SERVER["manage"] is None:
+            command = [str(ROOT / ".venv" / "bin" / "python"), "manage.py", *args]
+        else:
+            command = [*SERVER["manage"], *args]
+        done = subprocess.run(
+            command, cwd=ROOT, env=SERVER["env"], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def mailbox(base_url):
+    """The emails the server has sent to an address, oldest first, as
+    `email.message.EmailMessage`s (the file backend writes each to a file)."""
+    folder: Path = SERVER["mail"]
+
+    def to(address: str) -> list:
+        found = []
+        for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime):
+            # A file may hold several messages, each ending in a line of dashes.
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if not raw.strip():
+                    continue
+                message = email.message_from_bytes(raw, policy=email.policy.default)
+                if address.lower() in (message["To"] or "").lower():
+                    found.append(message)
+        return found
+
+    return to
 
 
 # -------------------------------------------------------------------- the browser

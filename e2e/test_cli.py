@@ -11,9 +11,11 @@ import json
 import os
 import random
 import secrets
+import socket
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -142,6 +144,59 @@ def test_a_server_that_is_down_is_named(cli, account):
 
     assert done.returncode == 2
     assert "Cannot reach http://127.0.0.1:9/" in done.stderr
+
+
+@pytest.fixture
+def another_server(tmp_path):
+    """A web server on loopback that is not Proofsheet (a folder's index page)."""
+    (tmp_path / "index.html").write_text("<h1>My blog</h1>")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(url, timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(10)
+
+
+def test_a_server_that_is_not_proofsheet_is_told_apart(cli, account, another_server):
+    done = cli("login", "--server", another_server, "--email", account["email"])
+
+    assert done.returncode == 2
+    assert "not as a Proofsheet server" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not list(cli.config.rglob("credentials.json"))
+
+
+def test_a_sign_in_ended_on_the_server_asks_to_log_in_again(cli, account, shoot):
+    assert (
+        cli("login", "--server", account["url"], "--email", account["email"]).returncode
+        == 0
+    )
+    [stored] = cli.config.rglob("credentials.json")
+    refresh = json.loads(stored.read_text())["refresh"]
+    ended = requests.post(
+        account["url"] + API + "auth/logout/", json={"refresh": refresh}, timeout=30
+    )
+    assert ended.status_code == 204
+
+    done = cli("upload", str(shoot), "--gallery", "Anna & Ben")
+
+    assert done.returncode == 2
+    assert "sign-in has expired or was revoked" in done.stderr
+    assert "proofsheet login" in done.stderr
 
 
 def test_login_keeps_a_token_only_the_user_can_read(cli, account):

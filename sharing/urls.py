@@ -54,6 +54,7 @@ urlpatterns = [
     path("s/<str:token>/register/", registration.register, name="register"),
     path("s/<str:token>/photos/", visitor.gallery_photos, name="gallery_photos"),
     path("s/<str:token>/p/<uuid:photo>/", visitor.photo, name="photo"),
+    path("s/<str:token>/p/<uuid:photo>/seen/", visitor.photo_seen, name="photo_seen"),
     path(
         "s/<str:token>/p/<uuid:photo>/download/",
         downloads.photo_download,

@@ -13,6 +13,7 @@ from galleries.models import Gallery
 from sharing import client_mail, digest, invitations, services
 from sharing.models import FavouriteList, Recipient, ShareLink, Unsubscribe
 from sharing.tests.conftest import LINK_PASSWORD
+from sharing.tests.mail_preview import previewed_email
 
 PERSONAL = re.compile(r"http://[^/\s]+/s/([\w-]+)/")
 
@@ -312,7 +313,10 @@ def test_the_invite_page_previews_then_sends(
     form = {"emails": "anna@example.com", "subject": "Hi", "message": "Look!"}
     preview = owner_client.post(url, {**form, "action": "preview"})
     assert preview.status_code == 200
-    assert "your-personal-link" in preview.content.decode()
+    shown = previewed_email(preview.content.decode())
+    assert "Look!" in shown
+    assert "your-personal-link" in shown
+    assert shown.rstrip().endswith("</html>")
     assert mail.outbox == []
     assert not Recipient.objects.exists()
 

@@ -17,6 +17,7 @@ from sharing import reminders
 from sharing.models import Recipient, ShareLink
 from sharing.tests.factories import ShareLinkFactory
 from sharing.tests.link_form import link_form
+from sharing.tests.mail_preview import previewed_email
 
 IN_A_YEAR = (timezone.localdate() + datetime.timedelta(days=365)).isoformat()
 
@@ -199,8 +200,10 @@ def test_the_photographer_previews_the_reminder_as_clients_will_get_it(
     body = page.content.decode()
     assert page.status_code == 200
     assert "Your photos from Anna &amp; Ben are online until" in body
-    assert "your-personal-link" in body
-    assert "Unsubscribe" in body
+    shown = previewed_email(body)
+    assert "your-personal-link" in shown
+    assert "Unsubscribe" in shown
+    assert shown.rstrip().endswith("</html>")
     assert mail.outbox == []
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galleries import pictures
 from galleries.models import GallerySet, Photo
@@ -427,6 +427,17 @@ def _zip_url(link: ShareLink, listing: Listing) -> str:
     if listing.current_set:
         url += f"?set={listing.current_set.pk}"
     return url
+
+
+@require_POST
+@visitor_view
+def photo_seen(request: HttpRequest, link: ShareLink, photo) -> HttpResponse:
+    """The lightbox showed a photo: seen, for a visitor through a personal address
+    (sharing/recipients.py); nothing to count for anyone else."""
+    photo = gate.visible_photo(link, photo)
+    if not gate.is_owner(request, link):
+        recipients.photo_seen(link, photo)
+    return HttpResponse(status=204)
 
 
 @require_GET

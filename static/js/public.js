@@ -386,9 +386,20 @@
     return root.getAttribute("data-photo-base").replace(ZERO, id) + "download/?size=" + size;
   }
 
+  // Through an invited or registered visitor's personal address, each photo opened
+  // in the lightbox counts once as seen, for the photographer's activity table.
+  var seen = {};
+  function countSeen(id) {
+    if (!root.hasAttribute("data-seen") || seen[id]) return;
+    seen[id] = true;
+    var url = root.getAttribute("data-photo-base").replace(ZERO, id) + "seen/";
+    fetch(url, { method: "POST", credentials: "same-origin", keepalive: true, headers: { "X-CSRFToken": csrfToken() } }).catch(function () {});
+  }
+
   function show(link) {
     current = link;
     var id = currentId();
+    countSeen(id);
     var thumb = thumbOf(link);
     picture.removeAttribute("srcset");
     picture.removeAttribute("src");

@@ -68,6 +68,24 @@ def _unreachable(server: str, error: Exception) -> CLIError:
     )
 
 
+def _not_proofsheet(server: str) -> CLIError:
+    return CLIError(
+        f"{server} answers, but not as a Proofsheet server (no API at {API}): "
+        "check the address you gave to --server."
+    )
+
+
+def _json(server: str, response: requests.Response) -> dict:
+    """The body of a Proofsheet API answer; anything else means the wrong server."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise _not_proofsheet(server) from None
+    if not isinstance(body, dict):
+        raise _not_proofsheet(server)
+    return body
+
+
 def sign_in(server: str, email: str, password: str) -> str:
     """A refresh token for these credentials."""
     try:
@@ -78,11 +96,14 @@ def sign_in(server: str, email: str, password: str) -> str:
         )
     except requests.RequestException as error:
         raise _unreachable(server, error) from None
+    body = _json(server, response)  # a page of another server is not a refusal
     if response.status_code in (400, 401):
         raise CLIError(f"Sign-in refused: {error_message(response)}")
     if not response.ok:
         raise CLIError(f"Sign-in failed: {error_message(response)}")
-    return response.json()["refresh"]
+    if "refresh" not in body:
+        raise _not_proofsheet(server)
+    return body["refresh"]
 
 
 class Client:
@@ -117,13 +138,13 @@ class Client:
                 )
             except requests.RequestException as error:
                 raise _unreachable(self.server, error) from None
+            body = _json(self.server, response)
             if response.status_code in (400, 401):
                 raise CLIError(
                     "Your sign-in has expired or was revoked: run `proofsheet login`."
                 )
             if not response.ok:
                 raise CLIError(f"Cannot refresh the sign-in: {error_message(response)}")
-            body = response.json()
             self._access = body["access"]
             if body.get("refresh"):
                 self.refresh_token = body["refresh"]
