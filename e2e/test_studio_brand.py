@@ -320,14 +320,22 @@ def test_they_share_a_watermarked_link_in_german(studio, photographer, story):
 
 
 def cover_fills_the_screen(page) -> None:
-    """The full-screen cover: the whole screen but the favourites bar at its foot
-    (4.5rem kept for it), on a phone too (not a banner)."""
-    hero, screen, rem = page.evaluate(
-        """() => [document.querySelector('header.hero').getBoundingClientRect().height,
-                  innerHeight,
-                  parseFloat(getComputedStyle(document.documentElement).fontSize)]"""
+    """The full-screen cover: the whole screen but the favourites bar at its foot,
+    on a phone too (not a banner), its scroll cue above the bar, not under it."""
+    page.wait_for_function(
+        """() => { const bar = document.querySelector('[data-favbar]');
+                   const hero = document.querySelector('header.hero');
+                   return Math.abs(hero.getBoundingClientRect().bottom
+                                   - bar.getBoundingClientRect().top) <= 2 }"""
     )
-    assert hero == pytest.approx(screen - 4.5 * rem, abs=2), (hero, screen)
+    hero, bar, cue = page.evaluate(
+        """() => [document.querySelector('header.hero').getBoundingClientRect().height,
+                  document.querySelector('[data-favbar]').getBoundingClientRect().top,
+                  document.querySelector('.hero__cue')
+                      ?.getBoundingClientRect().bottom ?? 0]"""
+    )
+    assert hero == pytest.approx(bar, abs=2), (hero, bar)
+    assert cue <= bar, (cue, bar)
 
 
 def cover_painted(page) -> None:
