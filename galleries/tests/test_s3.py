@@ -217,7 +217,7 @@ def test_a_large_photo_goes_in_multipart_parts(
     assert stored == data
 
 
-def test_deleting_a_gallery_empties_its_part_of_the_bucket(
+def test_deleting_a_gallery_for_good_empties_its_part_of_the_bucket(
     gallery, owner, owner_api, owner_client, django_capture_on_commit_callbacks
 ):
     data = (PHOTOS / "orientation" / "portrait_1.jpg").read_bytes()
@@ -231,8 +231,16 @@ def test_deleting_a_gallery_empties_its_part_of_the_bucket(
         )
     assert _objects()
 
+    stored = _objects()
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(reverse("galleries:delete", args=[gallery.pk]))
+    # In the trash: nothing of it is gone yet, and it still counts.
+    assert _objects() == stored
+    owner.refresh_from_db()
+    assert owner.storage_used > 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("galleries:trash_gallery_purge", args=[gallery.pk]))
 
     assert _objects() == []
     owner.refresh_from_db()

@@ -102,12 +102,30 @@
     });
   }
 
+  // The page keeps room for the favourites bar (--favbar) by its real height: its
+  // text wraps to two or three lines on a phone, in some languages more than others.
+  var barWatch = "ResizeObserver" in window ? new ResizeObserver(measureBar) : null;
+  function measureBar() {
+    var bar = doc.querySelector("[data-favbar]");
+    if (!bar) return;
+    doc.body.style.setProperty("--favbar", Math.ceil(bar.getBoundingClientRect().height) + "px");
+  }
+  function watchBar() {
+    var bar = doc.querySelector("[data-favbar]");
+    if (!bar) return;
+    measureBar();
+    if (barWatch) barWatch.observe(bar);
+  }
+  watchBar();
+
   function replaceBar(html) {
     var bar = doc.querySelector("[data-favbar]");
     if (!bar || !html) return;
     var holder = doc.createElement("template");
     holder.innerHTML = html.trim();
+    if (barWatch) barWatch.unobserve(bar);
     bar.replaceWith(holder.content);
+    watchBar();
   }
 
   function toggleHeart(id, button) {
