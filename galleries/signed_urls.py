@@ -33,6 +33,9 @@ from django.utils.http import content_disposition_header
 from config.lru import LRU
 from galleries.filestore import ORIGINAL, photo_dir
 
+#: What a photo's grid thumbnails are called ("grid.webp", "grid_2x.jpg"...).
+THUMBNAILS = "grid"
+
 SALT = "proofsheet.file"
 # Local URLs are signed for whole hours, so the same file keeps the same URL for an
 # hour and browsers can cache it.
@@ -41,8 +44,9 @@ LOCAL_URL_PERIOD = 3600
 
 def file_url(name: str, *, download_as: str | None = None, single: bool = False) -> str:
     """A short-lived URL for one stored file; `download_as` makes it a download.
-    `single`: a local URL that opens this file alone, not its photo's other
-    renditions (a watermarked link's plain thumbnails: galleries/watermarks.py)."""
+    `single`: a local URL that opens its photo's grid thumbnails alone (this file
+    alone if it is not one), not its other renditions: a watermarked link's plain
+    thumbnails (sharing/watermarked.py) must never open the plain web-size file."""
     if settings.USE_S3:
         if download_as:
             return default_storage.url(
@@ -66,9 +70,17 @@ def _local_url(
 ) -> str:
     folder, _, filename = name.rpartition("/")
     # A rendition's token opens every rendition of its photo, never the original:
-    # an original (or a download, or a `single` file) gets a token for that one file.
-    only = filename if filename.startswith(ORIGINAL) or download_as or single else None
-    token = _folder_token(folder, expires, only, download_as)
+    # an original (or a download) gets a token for that one file. A `single` grid
+    # thumbnail's token opens its photo's thumbnails alone: one token per tile, not
+    # four (random, so gzip cannot shrink them: a page of 40 tiles was 41 KB, not 20).
+    prefix = None
+    if single and not download_as and filename.startswith(THUMBNAILS):
+        only, prefix = None, THUMBNAILS
+    elif filename.startswith(ORIGINAL) or download_as or single:
+        only = filename
+    else:
+        only = None
+    token = _folder_token(folder, expires, only, download_as, prefix)
     return f"{_local_prefix()}{token}/{filename}"
 
 
@@ -76,11 +88,17 @@ def _local_url(
 # it is signed once per photo (and hour), and the URL prefix is reversed once.
 @lru_cache(maxsize=8192)
 def _folder_token(
-    folder: str, expires: int, only: str | None, download_as: str | None
+    folder: str,
+    expires: int,
+    only: str | None,
+    download_as: str | None,
+    prefix: str | None = None,
 ) -> str:
     payload = {"f": folder, "e": expires}
     if only:
         payload["o"] = only
+    if prefix:
+        payload["p"] = prefix
     if download_as:
         payload["d"] = download_as
     return signing.dumps(payload, salt=SALT, compress=True)
@@ -213,6 +231,8 @@ def read_token(token: str, filename: str) -> tuple[str, str | None] | None:
     if payload.get("e", 0) < time.time() or "/" in filename or filename in {".", ".."}:
         return None
     if payload.get("o", filename) != filename:
+        return None
+    if not filename.startswith(payload.get("p", "")):
         return None
     if "o" not in payload and filename.startswith(ORIGINAL):
         return None

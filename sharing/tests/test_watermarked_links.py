@@ -371,3 +371,32 @@ def test_a_stranger_cannot_edit_anothers_link_page(stranger_client, link):
     assert response.status_code == 404
     link.refresh_from_db()
     assert link.watermark
+
+
+def test_a_plain_thumbnails_token_opens_its_photos_thumbnails_and_nothing_else(
+    client, link, gallery
+):
+    page = client.get(reverse("sharing:gallery", args=[link.token])).content.decode()
+    photo = _photos(gallery)[0]
+    folder = photo.renditions["grid.webp"]["name"].rpartition("/")[0]
+    prefix = reverse("galleries:file", args=["T", "N"]).removesuffix("T/N")
+    tokens = {
+        token
+        for token, filename in FILE_URL.findall(page)
+        if signed_urls.read_token(token, filename)[0].rpartition("/")[0] == folder
+    }
+    # One token serves every size of the tile (the page stays small)...
+    assert len(tokens) == 1
+    [token] = tokens
+
+    def opens(filename: str) -> bool:
+        return client.get(f"{prefix}{token}/{filename}").status_code == 200
+
+    assert all(
+        opens(rendition["name"].rpartition("/")[2])
+        for key, rendition in photo.renditions.items()
+        if key.startswith("grid")
+    )
+    # ...and nothing else of the photo: not its plain web size, nor its original.
+    assert not opens(photo.renditions[Photo.WEB_RENDITION]["name"].rpartition("/")[2])
+    assert not opens(photo.original.name.rpartition("/")[2])
