@@ -361,9 +361,10 @@ class Photo(models.Model):
         ordering = ["position", "uploaded_at"]
         indexes = [
             models.Index(fields=["gallery", "status", "position"]),
-            # How many photos each set of a gallery has ready, read from the index
-            # alone: every page of a share link's grid counts them.
-            models.Index(fields=["gallery", "status", "photo_set"]),
+            # How many photos each set of a gallery has ready (and not in the
+            # trash), read from the index alone: every page of a share link's grid
+            # counts them.
+            models.Index(fields=["gallery", "status", "photo_set", "trashed_at"]),
             models.Index(fields=["photo_set", "position"]),
             models.Index(fields=["status", "lease_until"]),
         ]
