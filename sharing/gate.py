@@ -111,11 +111,14 @@ def get_link(token: str, *, with_gallery: bool = True) -> ShareLink:
     # with its gallery, studio, the studio's brand and the pages' language (the cover
     # is the gallery page's own business; a list of photos needs neither), and the ids
     # of the sets it shows (`ShareLink.load_visible_set_ids`), not set objects.
-    links = language.with_language(
-        ShareLink.objects.filter(token=token, is_active=True)
-    ).annotate(gallery_trashed_at=F("gallery__trashed_at"))
+    links = ShareLink.objects.filter(token=token, is_active=True)
     if with_gallery:
+        # The language and the trash are then read from the objects themselves.
         links = links.select_related("gallery__owner__brand")
+    else:
+        links = language.with_language(links).annotate(
+            gallery_trashed_at=F("gallery__trashed_at")
+        )
     link = links.first()
     if link is None:
         # A recipient's personal address of a link (sharing/recipients.py).
@@ -123,6 +126,8 @@ def get_link(token: str, *, with_gallery: bool = True) -> ShareLink:
         if recipient is None:
             raise Http404
         link = recipients.attach(recipient.link, recipient)
+        link.gallery_trashed_at = link.gallery.trashed_at
+    elif with_gallery:
         link.gallery_trashed_at = link.gallery.trashed_at
     if link.gallery_trashed_at is not None:
         raise LinkUnavailable(link)
