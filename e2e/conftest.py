@@ -258,6 +258,54 @@ def mailbox(base_url):
     return to
 
 
+# ------------------------------------------------------------- ordered stories
+
+
+class Story(dict):
+    """What a scenario's steps hand on to each other; a failed step stops the ones
+    after it."""
+
+    failed = False
+
+
+@pytest.fixture(scope="module")
+def story():
+    return Story()
+
+
+@pytest.fixture(autouse=True)
+def _in_order(request):
+    """In a module marked `story`, each test is a step: once one fails, the later
+    ones are skipped (their pages are saved by the failing one)."""
+    if request.node.get_closest_marker("story") is None:
+        yield
+        return
+    story = request.getfixturevalue("story")
+    if story.failed:
+        pytest.skip("an earlier step failed")
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is None or report.failed:
+        story.failed = True
+
+
+def phone_page(new_context, *, slideshow_seconds: int | None = None, **options):
+    """A phone's browser of its own (390 x 844, touch): a page in it."""
+    context = new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        **{"device_scale_factor": 2, **options},
+    )
+    if slideshow_seconds:
+        # The slideshow's interval, remembered as a visitor's choice would be.
+        context.add_init_script(
+            "try { localStorage.setItem('proofsheet.slideshow.seconds', "
+            f"'{slideshow_seconds}'); }} catch (e) {{}}"
+        )
+    return context.new_page()
+
+
 # -------------------------------------------------------------------- the browser
 
 

@@ -20,6 +20,8 @@ import requests
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
+from conftest import phone_page
+
 pytestmark = pytest.mark.browser
 
 API = "/api/v1/"
@@ -145,17 +147,8 @@ def shared(base_url):
 
 @pytest.fixture(scope="module")
 def phone(new_context):
-    context = new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
     # The shortest interval, so the test waits three seconds a photo, not five.
-    context.add_init_script(
-        "try { localStorage.setItem('proofsheet.slideshow.seconds', '3'); } catch (e) {}"
-    )
-    return context.new_page()
+    return phone_page(new_context, slideshow_seconds=3)
 
 
 def count(page) -> str:

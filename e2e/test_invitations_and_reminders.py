@@ -24,31 +24,14 @@ import requests
 from PIL import Image
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+from conftest import phone_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.story]
 
 API = "/api/v1/"
 PERSONAL = re.compile(r"https?://[^/\s\"]+/s/([\w-]+)/")
 ANNA = f"anna-{secrets.token_hex(3)}@example.test"
 BEN = f"ben-{secrets.token_hex(3)}@example.test"
-
-
-class Story(dict):
-    failed = False
-
-
-@pytest.fixture(scope="module")
-def story():
-    return Story()
-
-
-@pytest.fixture(autouse=True)
-def _in_order(story, request):
-    if story.failed:
-        pytest.skip("an earlier step failed")
-    yield
-    report = getattr(request.node, "rep_call", None)
-    if report is None or report.failed:
-        story.failed = True
 
 
 def jpeg(seed: int) -> bytes:
@@ -143,10 +126,7 @@ def photographer(new_context, base_url, account):
 @pytest.fixture(scope="module")
 def guest(new_context):
     """Anna's phone."""
-    context = new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
-    return context.new_page()
+    return phone_page(new_context)
 
 
 def personal_address(message) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.story]
 
 PHOTOS = Path(__file__).resolve().parents[1] / "samples" / "photos"
 ORIENTATION = sorted((PHOTOS / "orientation").glob("*.jpg"))
@@ -37,27 +37,6 @@ PORTRAIT = {p.name for p in ORIENTATION if p.name.startswith("portrait")} | {
 }
 LINK_PASSWORD = "forest-" + secrets.token_hex(4)
 PROCESSING_TIMEOUT_MS = 240_000
-
-
-class Story(dict):
-    """What the steps hand on to each other; a failed step stops the ones after it."""
-
-    failed = False
-
-
-@pytest.fixture(scope="module")
-def story():
-    return Story()
-
-
-@pytest.fixture(autouse=True)
-def _in_order(story, request):
-    if story.failed:
-        pytest.skip("an earlier step failed")
-    yield
-    report = getattr(request.node, "rep_call", None)
-    if report is None or report.failed:
-        story.failed = True
 
 
 @pytest.fixture(scope="module")

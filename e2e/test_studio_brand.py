@@ -27,7 +27,9 @@ import requests
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+from conftest import phone_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.story]
 
 API = "/api/v1/"
 ARTEFACTS = Path(__file__).resolve().parents[1] / "var" / "e2e" / "artefacts"
@@ -38,27 +40,6 @@ ACCENT_RGB = "rgb(176, 58, 46)"
 FILENAMES = ["delta.jpg", "bravo.jpg", "alpha.jpg", "charlie.jpg"]
 FOCAL = (0.3, 0.35)  # where the photographer clicks on the cover, across and down
 WATERMARK_TIMEOUT = 120  # seconds for the background task to watermark four photos
-
-
-class Story(dict):
-    """What the steps hand on to each other; a failed step stops the ones after it."""
-
-    failed = False
-
-
-@pytest.fixture(scope="module")
-def story():
-    return Story()
-
-
-@pytest.fixture(autouse=True)
-def _in_order(story, request):
-    if story.failed:
-        pytest.skip("an earlier step failed")
-    yield
-    report = getattr(request.node, "rep_call", None)
-    if report is None or report.failed:
-        story.failed = True
 
 
 # ------------------------------------------------------------------------- helpers
@@ -186,18 +167,8 @@ def photographer(new_context):
 
 @pytest.fixture(scope="module")
 def client(new_context):
-    """The client's phone: small, touch, a browser of its own."""
-    context = new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    # The slideshow's shortest interval, so a photo takes three seconds, not five.
-    context.add_init_script(
-        "try { localStorage.setItem('proofsheet.slideshow.seconds', '3'); } catch (e) {}"
-    )
-    return context.new_page()
+    """The client's phone; the slideshow's shortest interval, three seconds."""
+    return phone_page(new_context, slideshow_seconds=3)
 
 
 # --------------------------------------------------------------- the photographer
