@@ -22,14 +22,13 @@ from typing import NamedTuple
 
 from django.contrib.auth.hashers import check_password
 from django.core import signing
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from config.client_address import client_address as client_address
 from galleries.models import Photo
-from sharing import language, password_attempts, recipients
+from sharing import password_attempts, recipients
 from sharing.models import Recipient, ShareLink
 from sharing.password_attempts import PleaseWait as PleaseWait
 from sharing.password_attempts import TooManyAttempts as TooManyAttempts
@@ -111,15 +110,7 @@ def get_link(token: str, *, with_gallery: bool = True) -> ShareLink:
     # with its gallery, studio, the studio's brand and the pages' language (the cover
     # is the gallery page's own business; a list of photos needs neither), and the ids
     # of the sets it shows (`ShareLink.load_visible_set_ids`), not set objects.
-    links = ShareLink.objects.filter(token=token, is_active=True)
-    if with_gallery:
-        # The language and the trash are then read from the objects themselves.
-        links = links.select_related("gallery__owner__brand")
-    else:
-        links = language.with_language(links).annotate(
-            gallery_trashed_at=F("gallery__trashed_at")
-        )
-    link = links.first()
+    link = ShareLink.objects.active_by_token(token, with_gallery=with_gallery)
     if link is None:
         # A recipient's personal address of a link (sharing/recipients.py).
         recipient = Recipient.objects.opening(token)
@@ -128,6 +119,7 @@ def get_link(token: str, *, with_gallery: bool = True) -> ShareLink:
         link = recipients.attach(recipient.link, recipient)
         link.gallery_trashed_at = link.gallery.trashed_at
     elif with_gallery:
+        # The language and the trash are then read from the objects themselves.
         link.gallery_trashed_at = link.gallery.trashed_at
     if link.gallery_trashed_at is not None:
         raise LinkUnavailable(link)

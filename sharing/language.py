@@ -11,17 +11,11 @@ from contextlib import contextmanager
 from django.http import HttpResponse
 from django.utils import translation
 
-from galleries.languages import CODES, gallery_language, language_expression
-
-
-def with_language(links):
-    """`links` (a ShareLink QuerySet) reading each link's client language in the same
-    query, as `client_language`."""
-    return links.annotate(client_language=language_expression("gallery"))
+from galleries.languages import CODES, gallery_language
 
 
 def link_language(link) -> str:
-    """The language of a link's client pages (read with it by `with_language`)."""
+    """The language of a link's client pages (read with it by `ShareLink.objects.active_by_token`)."""
     language = getattr(link, "client_language", None)
     if language in CODES:
         return language

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.prepared_queries import Param, PreparedQuery
+from galleries.languages import language_expression
 from galleries.models import Gallery, GallerySet, Photo
 
 
@@ -59,6 +61,34 @@ class ShareLinkQuerySet(models.QuerySet):
             )
             .select_related("gallery__owner")
         )
+
+    def active_by_token(
+        self, token: str, *, with_gallery: bool = True
+    ) -> "ShareLink | None":
+        """The active link with this token, which every visitor's request asks for:
+        with its gallery, studio and the studio's brand; or, `with_gallery=False`,
+        with only its client language and when its gallery went to the trash
+        (`client_language`, `gallery_trashed_at`). Its SQL is compiled once per
+        process (config/prepared_queries.py)."""
+        query = _LINK_WITH_GALLERY if with_gallery else _LINK_ALONE
+        found = query.objects(token=token, using=self.db)
+        return found[0] if found else None
+
+
+def _active_link(token_param: Param) -> "ShareLinkQuerySet":
+    # One token is one link: no order to sort by.
+    return ShareLink.objects.filter(token=token_param, is_active=True).order_by()[:1]
+
+
+_LINK_WITH_GALLERY = PreparedQuery(
+    lambda: _active_link(Param("token")).select_related("gallery__owner__brand")
+)
+_LINK_ALONE = PreparedQuery(
+    lambda: _active_link(Param("token")).annotate(
+        client_language=language_expression("gallery"),
+        gallery_trashed_at=models.F("gallery__trashed_at"),
+    )
+)
 
 
 class Registration(models.TextChoices):
@@ -163,11 +193,9 @@ class ShareLink(models.Model):
     def load_visible_set_ids(self) -> None:
         """Read the ids of the sets this link was given, once, for `visible_sets` and
         `visible_photos` (what a visitor's request asks both for): one query of ids."""
-        self._loaded_set_ids = list(
-            self.sets.through.objects.filter(sharelink_id=self.pk).values_list(
-                "galleryset_id", flat=True
-            )
-        )
+        self._loaded_set_ids = [
+            set_id for (set_id,) in _SET_IDS.rows(link=self.pk, using=self._state.db)
+        ]
 
     def _chosen_set_ids(self) -> list:
         # Read from what `load_visible_set_ids` or a prefetch of the sets loaded.
@@ -188,6 +216,13 @@ class ShareLink(models.Model):
         if chosen := self._chosen_set_ids():
             photos = photos.filter(photo_set_id__in=chosen)
         return photos.in_gallery_order()
+
+
+_SET_IDS = PreparedQuery(
+    lambda: ShareLink.sets.through.objects.filter(
+        sharelink_id=Param("link", ShareLink._meta.pk)
+    ).values_list("galleryset_id")
+)
 
 
 class FavouriteListQuerySet(models.QuerySet):
