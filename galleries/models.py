@@ -238,9 +238,7 @@ class PhotoQuerySet(models.QuerySet):
         """Ready photos, out of the trash, of a gallery that shows the studio watermark
         (`GalleryQuerySet.showing_watermark`): the only ones its renditions are made
         for (galleries/watermarks.py)."""
-        return (
-            self.ready().alive().filter(watermark_demand.condition("gallery_id"))
-        )
+        return self.ready().alive().filter(watermark_demand.condition("gallery_id"))
 
     def watermark_progress(self, version: str) -> dict[str, int]:
         """How many ready photos there are, and how many have the watermark `version`
