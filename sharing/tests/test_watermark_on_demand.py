@@ -120,8 +120,9 @@ def test_a_new_link_with_the_watermark_prepares_its_gallerys_photos(
     add_photos,
     django_capture_on_commit_callbacks,
 ):
-    gallery = GalleryFactory(owner=owner)
+    gallery, other = GalleryFactory(owner=owner), GalleryFactory(owner=owner)
     add_photos(gallery)
+    add_photos(other)
 
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(
@@ -131,14 +132,16 @@ def test_a_new_link_with_the_watermark_prepares_its_gallerys_photos(
 
     assert gallery.share_links.get().watermark
     assert _copies(gallery) == [_version(owner)] * 2
+    assert _copies(other) == ["", ""]
 
 
 def test_turning_the_watermark_on_through_the_api_prepares_the_photos(
     owner, owner_api, studio_watermark, add_photos, django_capture_on_commit_callbacks
 ):
-    gallery = GalleryFactory(owner=owner)
+    gallery, other = GalleryFactory(owner=owner), GalleryFactory(owner=owner)
     link = ShareLinkFactory(gallery=gallery)
     add_photos(gallery)
+    add_photos(other, count=3)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_api.patch(
@@ -149,6 +152,8 @@ def test_turning_the_watermark_on_through_the_api_prepares_the_photos(
 
     assert response.status_code == 200, response.content
     assert _copies(gallery) == [_version(owner)] * 2
+    assert _copies(other) == ["", "", ""]
+    # What the API waits on counts the photos that need the watermark, no others.
     progress = owner_api.get(reverse("api:watermark")).json()
     assert (progress["photos_ready"], progress["photos_total"]) == (2, 2)
 
