@@ -262,7 +262,10 @@ def test_they_set_a_text_watermark_in_the_bottom_right_corner(photographer):
 
     page.goto("/galleries/watermark/")
     expect(page.locator("input[name=text]")).to_have_value(f"© {STUDIO}")
-    expect(page.locator("[data-watermark-progress]")).to_contain_text("of 4 photos")
+    # Drawn only for the galleries of watermarked links: none yet.
+    expect(page.locator("[data-watermark-progress]")).to_contain_text(
+        "No share link is watermarked yet"
+    )
 
 
 def test_they_share_a_watermarked_link_in_german(studio, photographer, story):
@@ -280,7 +283,8 @@ def test_they_share_a_watermarked_link_in_german(studio, photographer, story):
     assert re.search(r"/s/[^/]+/$", url), url
     story["share_url"] = url
 
-    # Made in the background: every photo watermarked before the client looks.
+    # Made in the background once the link asks: every photo of its gallery
+    # watermarked before the client looks.
     studio.wait(
         "photos still without the watermark",
         lambda: (lambda w: w["photos_total"] == 4 and w["photos_ready"] == 4)(
@@ -288,6 +292,8 @@ def test_they_share_a_watermarked_link_in_german(studio, photographer, story):
         ),
         WATERMARK_TIMEOUT,
     )
+    page.goto("/galleries/watermark/")
+    expect(page.locator("[data-watermark-progress]")).to_contain_text("4 of 4 photos")
 
 
 def cover_fills_the_screen(page) -> None:

@@ -8,6 +8,8 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils.translation import gettext_lazy as _
 
+from galleries import watermark_demand
+
 
 class GalleryQuerySet(models.QuerySet):
     def alive(self) -> "GalleryQuerySet":
@@ -16,6 +18,11 @@ class GalleryQuerySet(models.QuerySet):
 
     def trashed(self) -> "GalleryQuerySet":
         return self.exclude(trashed_at=None)
+
+    def showing_watermark(self) -> "GalleryQuerySet":
+        """Galleries out of the trash that a live share link shows the studio
+        watermark on (told by the app above: galleries/watermark_demand.py)."""
+        return self.alive().filter(watermark_demand.condition("pk"))
 
     def owned_by(self, user) -> "GalleryQuerySet":
         """The photographer's galleries, out of the trash (see `in_trash_of`)."""
@@ -226,6 +233,12 @@ class PhotoQuerySet(models.QuerySet):
             | Q(**{f"renditions__{Photo.WEB_RENDITION}__has_key": "name"})
             & ~Q(**{f"renditions__{Photo.WEB_RENDITION}__has_key": "crc32"})
         )
+
+    def wanting_watermark(self) -> "PhotoQuerySet":
+        """Ready photos, out of the trash, of a gallery that shows the studio watermark
+        (`GalleryQuerySet.showing_watermark`): the only ones its renditions are made
+        for (galleries/watermarks.py)."""
+        return self.ready().alive().filter(watermark_demand.condition("gallery_id"))
 
     def watermark_progress(self, version: str) -> dict[str, int]:
         """How many ready photos there are, and how many have the watermark `version`

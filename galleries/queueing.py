@@ -78,9 +78,37 @@ def current_version(owner) -> str:
     return row.version if row.is_set else ""
 
 
+#: Photos per watermarking task: a task takes a few seconds, a studio's remake many.
+WATERMARK_BATCH = 20
+
+
 def photo_watermark_later(*, photo: Photo) -> None:
     """Queue a photo's watermarked renditions once the transaction commits, if its
-    studio has a watermark (galleries/watermarks.py makes them)."""
-    if current_version(photo.gallery.owner):
+    studio has a watermark and its gallery shows it (a live link with the watermark
+    on: `PhotoQuerySet.wanting_watermark`; galleries/watermarks.py makes them)."""
+    if not current_version(photo.gallery.owner):
+        return
+    if Photo.objects.filter(pk=photo.pk).wanting_watermark().exists():
         photo_id = str(photo.pk)
         transaction.on_commit(lambda: send(WATERMARK_PHOTOS, [photo_id]))
+
+
+def watermark_later(*, owner_id, gallery_id=None) -> int:
+    """Queue, in batches, the studio's photos (or one gallery's) that need its
+    watermark (`PhotoQuerySet.wanting_watermark`) and lack a copy of its current
+    version; returns how many. Safe to call again: what is made is not sent."""
+    row = Watermark.objects.filter(owner_id=owner_id).first()
+    if row is None or not row.is_set:
+        return 0
+    photos = Photo.objects.filter(gallery__owner_id=owner_id)
+    if gallery_id is not None:
+        photos = photos.filter(gallery_id=gallery_id)
+    ids = [
+        str(pk)
+        for pk in photos.wanting_watermark()
+        .exclude(watermark_version=row.version)
+        .values_list("pk", flat=True)
+    ]
+    for start in range(0, len(ids), WATERMARK_BATCH):
+        send(WATERMARK_PHOTOS, ids[start : start + WATERMARK_BATCH])
+    return len(ids)

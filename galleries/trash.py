@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from galleries import services
 from galleries.models import Gallery, Photo
+from galleries.queueing import watermark_later
 
 #: Deleting these is for good at once: uploads that never became photos.
 NOT_KEPT = (Photo.Status.UPLOADING, Photo.Status.REJECTED, Photo.Status.FAILED)
@@ -49,6 +50,12 @@ def gallery_trash(*, gallery: Gallery) -> None:
 def gallery_restore(*, gallery: Gallery) -> None:
     Gallery.objects.filter(pk=gallery.pk).update(trashed_at=None)
     gallery.trashed_at = None
+    # Its watermarked links show the studio watermark again: a change made while it
+    # was in the trash did not remake its copies (galleries/watermarks.py).
+    owner_id, gallery_id = gallery.owner_id, gallery.pk
+    transaction.on_commit(
+        lambda: watermark_later(owner_id=owner_id, gallery_id=gallery_id)
+    )
 
 
 def photos_trash(*, gallery: Gallery, photo_ids: Sequence) -> int:
@@ -68,11 +75,15 @@ def photos_trash(*, gallery: Gallery, photo_ids: Sequence) -> int:
 
 def photos_restore(*, owner, photo_ids: Sequence) -> int:
     """Back to their gallery, set and place; a trashed gallery is restored whole."""
-    return (
+    restored = (
         Photo.objects.in_trash_of(owner)
         .filter(pk__in=photo_ids)
         .update(trashed_at=None)
     )
+    if restored:
+        owner_id = owner.pk
+        transaction.on_commit(lambda: watermark_later(owner_id=owner_id))
+    return restored
 
 
 # --- Out for good -----------------------------------------------------------------------

@@ -24,9 +24,9 @@ def _page(request: HttpRequest, form: WatermarkForm, image_form=None) -> HttpRes
             "image_form": image_form or WatermarkImageForm(),
             "watermark": row,
             "image_url": file_url(row.image) if row.image else "",
-            "progress": Photo.objects.owned_by(request.user).watermark_progress(
-                row.version if row.pk and row.is_set else ""
-            ),
+            "progress": Photo.objects.owned_by(request.user)
+            .wanting_watermark()
+            .watermark_progress(row.version if row.pk and row.is_set else ""),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -53,7 +53,10 @@ def watermark_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Your watermark is saved. Watermarked photos are being made again."),
+                _(
+                    "Your watermark is saved. The photos of your watermarked links "
+                    "are being made again."
+                ),
             )
             return redirect("galleries:watermark")
     return _page(request, form)

@@ -5,13 +5,27 @@ The photographer sets a line of text or an image, a position, a size and an opac
 (`sharing.watermarked`) show these renditions in place of the plain ones.
 
 Watermarked renditions are made in the background (`galleries.tasks.watermark_photos`)
-for every ready photo of a studio that has a watermark, and kept in storage next to
-the plain ones, in a folder of their own named by the watermark's version:
+only for the ready photos of a gallery that shows the watermark: one with a live
+share link (active, not expired) that has it on, out of the trash
+(`PhotoQuerySet.wanting_watermark`, told by sharing through
+galleries/watermark_demand.py). They are queued when such a link is made, turned on,
+enabled or extended (sharing/services.py), when a photo of such a gallery becomes
+ready (galleries/processing.py), when such a gallery or photo leaves the trash, and
+when the watermark changes. They are kept in storage next to the plain ones, in a
+folder of their own named by the watermark's version:
 `photos/<gallery>/<photo>/wm-<version>/preview.jpg`. A URL signed for that folder
 opens nothing outside it (`galleries.signed_urls`), so a watermarked file's address
-never leads to the plain one. Changing the watermark gives it a new version: every
-photo is remade, and its previous watermarked files are deleted once the new ones are
-in place. A photo's watermarked files go with the photo (`services.stored_names`).
+never leads to the plain one.
+
+Changing the watermark gives it a new version: the photos that need it are remade,
+and each one's previous watermarked files are deleted once the new ones are in
+place; every other photo's copies of an earlier version are deleted at once
+(`stale_copies_drop`). A gallery whose last watermarked link is turned off or
+deleted keeps its copies (still of the current version, so a link turned on again
+shows them at once) until the watermark changes or the photo goes. A photo's
+watermarked files go with the photo (`services.stored_names`). They count in
+neither the quota nor `renditions_size` (both count what the photographer sent and
+its plain renditions), so making or dropping them moves neither.
 """
 
 from __future__ import annotations
@@ -32,13 +46,18 @@ from galleries.imaging import watermark as drawing
 from galleries.imaging.errors import ImageRejected
 from galleries.models import Photo, Watermark
 from galleries.processing import renditions_store
-from galleries.queueing import WATERMARK_PHOTOS, current_version, send
+from galleries.queueing import (
+    WATERMARK_BATCH,
+    current_version,
+    files_delete_later,
+    watermark_later,
+)
 
 logger = logging.getLogger(__name__)
 
 SETTINGS = ("kind", "text", "position", "size", "opacity")
 #: Photos per background task: a task takes a few seconds, a studio's remake many.
-BATCH = 20
+BATCH = WATERMARK_BATCH
 
 
 # --- Reading ---------------------------------------------------------------------------
@@ -98,8 +117,9 @@ def _save(owner, row: Watermark) -> Watermark:
 
 
 def watermark_update(*, owner, **changes) -> Watermark:
-    """Save the watermark's settings given (any of `SETTINGS`); a change remakes every
-    photo's watermarked renditions, in the background."""
+    """Save the watermark's settings given (any of `SETTINGS`); a change remakes the
+    watermarked renditions of the photos that need them, in the background, and
+    deletes the other photos' copies (`remake_later`)."""
     unknown = set(changes) - set(SETTINGS)
     if unknown:
         raise TypeError(f"not watermark settings: {sorted(unknown)}")
@@ -167,21 +187,38 @@ def owner_watermark_delete(*, owner) -> None:
 
 
 def remake_later(*, owner_id) -> int:
-    """Queue every ready photo of the studio whose watermarked renditions are not of
-    the current version; returns how many."""
+    """After the watermark changed: queue the photos that need it (of the galleries
+    a live link shows it on) whose copies are not of the current version, and delete
+    every other photo's copies of an earlier version (nothing will remake them, and
+    nothing shows them). Returns how many were queued."""
     row = Watermark.objects.filter(owner_id=owner_id).first()
-    if row is None or not row.is_set:
-        return 0
-    ids = [
-        str(pk)
-        for pk in Photo.objects.ready()
-        .filter(gallery__owner_id=owner_id)
-        .exclude(watermark_version=row.version)
-        .values_list("pk", flat=True)
-    ]
-    for start in range(0, len(ids), BATCH):
-        send(WATERMARK_PHOTOS, ids[start : start + BATCH])
-    return len(ids)
+    version = row.version if row is not None and row.is_set else ""
+    stale_copies_drop(owner_id=owner_id, version=version)
+    return watermark_later(owner_id=owner_id)
+
+
+def stale_copies_drop(*, owner_id, version: str) -> int:
+    """Forget and delete the watermarked copies not of `version` ("" for none) of
+    the studio's photos that will not be remade (all of them without a watermark);
+    those that will keep theirs until the new ones are in place (`_keep`). Returns
+    how many photos lost their copies."""
+    photos = (
+        Photo.objects.filter(gallery__owner_id=owner_id)
+        .exclude(watermark_version="")
+        .exclude(watermark_version=version)
+    )
+    if version:
+        photos = photos.exclude(pk__in=Photo.objects.wanting_watermark().values("pk"))
+    with transaction.atomic():
+        rows = list(photos.select_for_update().only("id", "watermarked"))
+        if not rows:
+            return 0
+        Photo.objects.filter(pk__in=[p.pk for p in rows]).update(
+            watermarked={}, watermark_version=""
+        )
+        names = names_of(rows)
+        transaction.on_commit(lambda: files_delete_later(names=names))
+    return len(rows)
 
 
 def _spec(row: Watermark) -> drawing.Spec:
@@ -199,11 +236,11 @@ def _spec(row: Watermark) -> drawing.Spec:
 
 
 def photos_watermark(*, photo_ids: Sequence) -> int:
-    """Make the current watermarked renditions of these photos (those that lack them);
-    returns how many were made. Safe to run again, and at once with a change of the
+    """Make the current watermarked renditions of these photos (those that lack them
+    and need them: `PhotoQuerySet.wanting_watermark`); returns how many were made. Safe to run again, and at once with a change of the
     watermark or of the photo: what no longer fits is deleted, never kept."""
     photos = list(
-        Photo.objects.ready()
+        Photo.objects.wanting_watermark()
         .filter(pk__in=list(photo_ids))
         .select_related("gallery__owner__watermark")
     )

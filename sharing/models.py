@@ -41,6 +41,17 @@ class ShareLinkQuerySet(models.QuerySet):
         """Links of galleries that are not in the trash (galleries/trash.py)."""
         return self.filter(gallery__trashed_at=None)
 
+    def live(self) -> "ShareLinkQuerySet":
+        """Links that open: active and not expired (the trash is the gallery's)."""
+        return self.filter(is_active=True).filter(
+            models.Q(expires_at=None) | models.Q(expires_at__gt=timezone.now())
+        )
+
+    def watermarked_galleries(self) -> "ShareLinkQuerySet":
+        """The ids of the galleries a live link shows the studio watermark on: the
+        only galleries its renditions are made for (galleries/watermark_demand.py)."""
+        return self.live().filter(watermark=True).values("gallery_id")
+
     def owned_by(self, user) -> "ShareLinkQuerySet":
         if not user.is_authenticated:
             return self.none()

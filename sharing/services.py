@@ -91,17 +91,20 @@ def link_update(
         link.save()
         if sets is not None:
             link.sets.set(_check_sets(link.gallery, sets))
-        if fields.get("watermark"):
-            _watermark_photos(link)
+        _watermark_photos(link)
     return link
 
 
 def _watermark_photos(link: ShareLink) -> None:
-    """A watermarked link: queue whatever of the studio lacks its watermarked copy
-    (made already as photos arrive; this catches any the queue lost)."""
-    if link.watermark:
-        owner_id = link.gallery.owner_id
-        transaction.on_commit(lambda: watermarks.remake_later(owner_id=owner_id))
+    """A live link with the watermark on: queue its gallery's photos that lack the
+    current watermarked copy (the watermark just turned on, the link enabled again
+    or its expiry extended; else nothing or what the queue lost). Watermarked
+    copies are made only for such galleries (galleries/watermarks.py)."""
+    if link.watermark and link.status == "active":
+        owner_id, gallery_id = link.gallery.owner_id, link.gallery_id
+        transaction.on_commit(
+            lambda: watermarks.watermark_later(owner_id=owner_id, gallery_id=gallery_id)
+        )
 
 
 def link_delete(*, link: ShareLink) -> None:

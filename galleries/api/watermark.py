@@ -20,9 +20,17 @@ IMAGE_CODES = ["svg", "unsupported", "damaged", "too_large", "empty", "raw"]
 class WatermarkSerializer(serializers.ModelSerializer):
     has_image = serializers.SerializerMethodField()
     photos_ready = serializers.SerializerMethodField(
-        help_text="How many of your ready photos have this watermark's renditions made."
+        help_text=(
+            "How many of the photos that need this watermark (the ready photos of "
+            "your galleries with a live watermarked link) have its renditions made."
+        )
     )
-    photos_total = serializers.SerializerMethodField()
+    photos_total = serializers.SerializerMethodField(
+        help_text=(
+            "How many photos need this watermark: the ready photos of your galleries "
+            "with a live watermarked link (out of the trash)."
+        )
+    )
 
     class Meta:
         model = Watermark
@@ -54,9 +62,11 @@ class WatermarkSerializer(serializers.ModelSerializer):
     def _progress(self, instance: Watermark) -> dict:
         if "progress" not in self.context:
             version = instance.version if instance.pk and instance.is_set else ""
-            self.context["progress"] = Photo.objects.filter(
-                gallery__owner_id=instance.owner_id
-            ).watermark_progress(version)
+            self.context["progress"] = (
+                Photo.objects.filter(gallery__owner_id=instance.owner_id)
+                .wanting_watermark()
+                .watermark_progress(version)
+            )
         return self.context["progress"]
 
     def get_photos_ready(self, instance: Watermark) -> int:

@@ -43,9 +43,10 @@ def studio_watermark(owner):
 
 @pytest.fixture
 def gallery(owner, studio_watermark, upload):
-    """Two real photos, uploaded after the watermark was set: each is processed,
-    then watermarked in the background (eager here)."""
+    """A gallery with a watermarked link, then two real photos uploaded to it: each
+    is processed, then watermarked in the background (eager here)."""
     gallery = GalleryFactory(owner=owner, title="Anna & Ben")
+    ShareLinkFactory(gallery=gallery, watermark=True)
     for number, colour in enumerate([(40, 90, 140), (150, 60, 50)]):
         response = upload(gallery, _photo_bytes(colour), filename=f"IMG_{number}.jpg")
         assert response.status_code == 200, response.content
@@ -54,7 +55,7 @@ def gallery(owner, studio_watermark, upload):
 
 @pytest.fixture
 def link(gallery):
-    return ShareLinkFactory(gallery=gallery, watermark=True)
+    return gallery.share_links.get(watermark=True)
 
 
 def _photos(gallery) -> list[Photo]:

@@ -122,9 +122,12 @@ class Command(BaseCommand):
 
     def orphaned_files(self) -> int:
         known = set()
-        for original, renditions in Photo.objects.values_list("original", "renditions"):
+        rows = Photo.objects.values_list("original", "renditions", "watermarked")
+        for original, renditions, watermarked in rows:
             known.add(original)
             known.update(r["name"] for r in renditions.values())
+            # The studio watermark's copies (galleries/watermarks.py), wm-<version>/.
+            known.update(r["name"] for r in (watermarked or {}).values())
         orphans = [name for name in walk("photos") if name not in known]
         for name in orphans:
             self.report(f"orphaned file {name}")
