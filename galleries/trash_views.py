@@ -69,6 +69,19 @@ def gallery_purge(request: HttpRequest, pk) -> HttpResponse:
     return redirect("galleries:trash")
 
 
+#: What the Trash page says after restoring or deleting the ticked photos, by count.
+PHOTOS_RESTORED = ngettext_lazy(
+    "%(count)d photo is back in its gallery.",
+    "%(count)d photos are back in their galleries.",
+    "count",
+)
+PHOTOS_PURGED = ngettext_lazy(
+    "%(count)d photo was deleted for good.",
+    "%(count)d photos were deleted for good.",
+    "count",
+)
+
+
 def _on_ticked_photos(request: HttpRequest, service, said) -> HttpResponse:
     """Run a trash service on the photos ticked on the Trash page, say how many it
     took (`said`, a plural message keyed on "count") and go back to the Trash."""
@@ -80,29 +93,13 @@ def _on_ticked_photos(request: HttpRequest, service, said) -> HttpResponse:
 @login_required
 @require_POST
 def photos_restore(request: HttpRequest) -> HttpResponse:
-    return _on_ticked_photos(
-        request,
-        trash.photos_restore,
-        ngettext_lazy(
-            "%(count)d photo is back in its gallery.",
-            "%(count)d photos are back in their galleries.",
-            "count",
-        ),
-    )
+    return _on_ticked_photos(request, trash.photos_restore, PHOTOS_RESTORED)
 
 
 @login_required
 @require_POST
 def photos_purge(request: HttpRequest) -> HttpResponse:
-    return _on_ticked_photos(
-        request,
-        trash.photos_purge,
-        ngettext_lazy(
-            "%(count)d photo was deleted for good.",
-            "%(count)d photos were deleted for good.",
-            "count",
-        ),
-    )
+    return _on_ticked_photos(request, trash.photos_purge, PHOTOS_PURGED)
 
 
 @login_required
