@@ -9,7 +9,6 @@ one), so the browser time goes to the client's side only.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import secrets
@@ -20,7 +19,7 @@ import requests
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from conftest import phone_page
+from conftest import phone_page, upload_photo
 
 pytestmark = pytest.mark.browser
 
@@ -63,33 +62,6 @@ class Photographer:
         assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
         return response.json() if response.content else None
 
-    def upload(self, gallery: str, set_id: str, name: str, data: bytes) -> str:
-        start = self.call(
-            "POST",
-            f"galleries/{gallery}/photos/uploads/",
-            json={
-                "filename": name,
-                "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "set": set_id,
-            },
-        )
-        target, photo = start["upload"], start["photo"]
-        if target["url"].startswith("/"):
-            target["url"] = self.base + target["url"]
-        if target["method"] == "PUT":
-            sent = self.api.put(target["url"], data=data, timeout=60)
-        else:
-            sent = requests.post(
-                target["url"],
-                data=target["fields"],
-                files={"file": (name, data)},
-                timeout=60,
-            )
-            self.call("POST", f"uploads/{photo['id']}/complete/", json={"parts": []})
-        assert sent.ok, sent.text
-        return photo["id"]
-
     def wait_ready(self, ids: list[str], seconds: float = 120) -> None:
         deadline = time.monotonic() + seconds
         waiting = set(ids)
@@ -125,16 +97,25 @@ def shared(base_url):
             )
             sets[name] = made["id"]
     photos = [
-        studio.upload(
+        upload_photo(
+            studio.api,
+            studio.base,
             gallery["id"],
-            sets[SETS[number % 4]],
             f"big-{number}.jpg",
             jpeg(2400, 1600, number),
+            set_id=sets[SETS[number % 4]],
         )
         for number in range(4)
     ]
     photos.append(
-        studio.upload(gallery["id"], sets[SETS[3]], "tiny.jpg", jpeg(100, 66, 9))
+        upload_photo(
+            studio.api,
+            studio.base,
+            gallery["id"],
+            "tiny.jpg",
+            jpeg(100, 66, 9),
+            set_id=sets[SETS[3]],
+        )
     )
     studio.wait_ready(photos)
     link = studio.call(

@@ -14,7 +14,6 @@ var/e2e/artefacts/ (CI artefacts).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import secrets
@@ -27,7 +26,7 @@ import requests
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 from playwright.sync_api import expect
 
-from conftest import phone_page
+from conftest import phone_page, upload_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.story]
 
@@ -96,32 +95,6 @@ class Studio:
         assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
         return response.json() if response.content else None
 
-    def upload(self, gallery: str, name: str, data: bytes) -> str:
-        start = self.call(
-            "POST",
-            f"galleries/{gallery}/photos/uploads/",
-            json={
-                "filename": name,
-                "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            },
-        )
-        target, photo = start["upload"], start["photo"]
-        if target["url"].startswith("/"):
-            target["url"] = self.base + target["url"]
-        if target["method"] == "PUT":  # the embedded default: straight to the API
-            sent = self.api.put(target["url"], data=data, timeout=60)
-        else:  # S3: a presigned POST, then the API hears it arrived
-            sent = requests.post(
-                target["url"],
-                data=target["fields"],
-                files={"file": (name, data)},
-                timeout=60,
-            )
-            self.call("POST", f"uploads/{photo['id']}/complete/", json={"parts": []})
-        assert sent.ok, sent.text
-        return photo["id"]
-
     def wait(self, what: str, done, seconds: float) -> None:
         deadline = time.monotonic() + seconds
         while not done():
@@ -178,7 +151,9 @@ def test_a_photographer_with_four_photos_signs_in(studio, photographer, story):
     gallery = studio.call("POST", "galleries/", json={"title": "Lena & Max"})
     story["gallery"] = gallery["id"]
     ids = [
-        studio.upload(gallery["id"], name, photo_bytes(2400, 1600, seed))
+        upload_photo(
+            studio.api, studio.base, gallery["id"], name, photo_bytes(2400, 1600, seed)
+        )
         for seed, name in enumerate(FILENAMES)
     ]
     studio.wait(

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from galleries import trash
@@ -69,40 +69,37 @@ def gallery_purge(request: HttpRequest, pk) -> HttpResponse:
     return redirect("galleries:trash")
 
 
+#: What the Trash page says after restoring or deleting the ticked photos, by count.
+PHOTOS_RESTORED = ngettext_lazy(
+    "%(count)d photo is back in its gallery.",
+    "%(count)d photos are back in their galleries.",
+    "count",
+)
+PHOTOS_PURGED = ngettext_lazy(
+    "%(count)d photo was deleted for good.",
+    "%(count)d photos were deleted for good.",
+    "count",
+)
+
+
+def _on_ticked_photos(request: HttpRequest, service, said) -> HttpResponse:
+    """Run a trash service on the photos ticked on the Trash page, say how many it
+    took (`said`, a plural message keyed on "count") and go back to the Trash."""
+    count = service(owner=request.user, photo_ids=request.POST.getlist("photo"))
+    messages.success(request, said % {"count": count})
+    return redirect("galleries:trash")
+
+
 @login_required
 @require_POST
 def photos_restore(request: HttpRequest) -> HttpResponse:
-    count = trash.photos_restore(
-        owner=request.user, photo_ids=request.POST.getlist("photo")
-    )
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d photo is back in its gallery.",
-            "%(count)d photos are back in their galleries.",
-            count,
-        )
-        % {"count": count},
-    )
-    return redirect("galleries:trash")
+    return _on_ticked_photos(request, trash.photos_restore, PHOTOS_RESTORED)
 
 
 @login_required
 @require_POST
 def photos_purge(request: HttpRequest) -> HttpResponse:
-    count = trash.photos_purge(
-        owner=request.user, photo_ids=request.POST.getlist("photo")
-    )
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d photo was deleted for good.",
-            "%(count)d photos were deleted for good.",
-            count,
-        )
-        % {"count": count},
-    )
-    return redirect("galleries:trash")
+    return _on_ticked_photos(request, trash.photos_purge, PHOTOS_PURGED)
 
 
 @login_required
