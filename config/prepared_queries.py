@@ -5,7 +5,7 @@ sets it shows, a page of photos...). The database answers each in well under 0.2
 Django takes 0.5-0.9 ms of Python to build and compile each QuerySet to SQL first, so
 on the hottest pages the ORM's compiling was a fifth of the work. A `PreparedQuery`
 builds its QuerySet once per thread and *shape* (what changes the SQL's text: how many
-ids an `IN` holds), with `Param` where the values go, keeps the SQL and the compiler's
+ids an `IN` holds), with `Param` (or `ParamList`) where the values go, keeps the SQL and the compiler's
 reading of the columns, and each call binds the values, runs the SQL through the
 connection (so it is counted, logged and wrapped like any query) and turns the rows
 into what the QuerySet would have given: model instances (with their `select_related`
@@ -32,10 +32,10 @@ from django.db.models.query import get_related_populators
 
 
 class Param(Expression):
-    """Where a call's value goes: `filter(token=Param("token"))`, or the `index`th of
-    a list value (`Param("sets", index=2)`, for an `IN` of a fixed length). `field`
-    prepares the value for the database as a lookup on it would (a UUID is text in
-    SQLite); without one the value goes as it is."""
+    """Where a call's value goes: `filter(token=Param("token"))`. `field` prepares the
+    value for the database as a lookup on it would (a UUID is text in SQLite); without
+    one the value goes as it is. (`index`: the value is the `index`th of a list, see
+    `ParamList`.)"""
 
     def __init__(self, name: str, field: Field | None = None, index: int | None = None):
         super().__init__(output_field=field)
@@ -54,6 +54,28 @@ class Param(Expression):
 
     def __repr__(self) -> str:
         return f"Param({self.name!r})"
+
+
+class ParamList(Expression):
+    """The `length` values of a list, for an `IN` of that many (the length is part of
+    the SQL, so of the query's shape): `filter(id__in=ParamList("ids", field, 3))`.
+    (A list of `Param`s would not do: `IN` prepares each item of a list as a value of
+    its field, and a `Param` is not a UUID.)"""
+
+    def __init__(self, name: str, field: Field | None = None, length: int = 1):
+        if length < 1:
+            raise ValueError("IN () is no SQL: leave the filter out for no values.")
+        super().__init__(output_field=field)
+        self.name, self.params = (
+            name,
+            [Param(name, field, index) for index in range(length)],
+        )
+
+    def as_sql(self, compiler, connection):
+        return "(" + ", ".join(["%s"] * len(self.params)) + ")", list(self.params)
+
+    def __repr__(self) -> str:
+        return f"ParamList({self.name!r}, length={len(self.params)})"
 
 
 class _Compiled:

@@ -208,8 +208,9 @@ class ShareLink(models.Model):
             set_id for (set_id,) in _SET_IDS.rows(link=self.pk, using=self._state.db)
         ]
 
-    def _chosen_set_ids(self) -> list:
-        # Read from what `load_visible_set_ids` or a prefetch of the sets loaded.
+    def chosen_set_ids(self) -> list:
+        """The ids of the sets this link was given; none means every set. Read from
+        what `load_visible_set_ids` or a prefetch of the sets loaded, if either did."""
         if hasattr(self, "_loaded_set_ids"):
             return self._loaded_set_ids
         return [photo_set.pk for photo_set in self.sets.all()]
@@ -217,14 +218,14 @@ class ShareLink(models.Model):
     def visible_sets(self) -> models.QuerySet[GallerySet]:
         """The sets a visitor of this link sees, in the gallery's order."""
         sets = GallerySet.objects.filter(gallery_id=self.gallery_id)
-        if chosen := self._chosen_set_ids():
+        if chosen := self.chosen_set_ids():
             sets = sets.filter(id__in=chosen)
         return sets.order_by("position", "name")
 
     def visible_photos(self) -> models.QuerySet[Photo]:
         """Ready photos of the visible sets: never one processing, failed, or hidden."""
         photos = Photo.objects.ready().alive().filter(gallery_id=self.gallery_id)
-        if chosen := self._chosen_set_ids():
+        if chosen := self.chosen_set_ids():
             photos = photos.filter(photo_set_id__in=chosen)
         return photos.in_gallery_order()
 

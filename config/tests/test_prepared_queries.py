@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
-from config.prepared_queries import Param, PreparedQuery
+from config.prepared_queries import Param, ParamList, PreparedQuery
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,14 @@ PERMISSIONS_PAGE = PreparedQuery(
     lambda: Permission.objects.order_by("codename").values_list("codename"),
     windowed=True,
 )
+PERMISSIONS_BY_KEY = PreparedQuery(
+    lambda n: Permission.objects.filter(
+        pk__in=ParamList("keys", Permission._meta.pk, n)
+    ).order_by("pk")
+)
 GROUPS_NAMED = PreparedQuery(
     lambda n: (
-        Group.objects.filter(name__in=[Param("names", index=i) for i in range(n)])
+        Group.objects.filter(name__in=ParamList("names", length=n))
         .annotate(members=Count("user"))
         .order_by("name")
     )
@@ -96,6 +101,15 @@ def test_a_list_of_fixed_length_is_bound_item_by_item_with_the_annotation():
     assert found == [editors, readers]
     assert [g.members for g in found] == [2, 0]
     assert [g.name for g in other] == ["viewers"]
+
+
+def test_a_list_of_keys_is_prepared_as_the_field_prepares_each_key():
+    # A key field checks each value it is given: the list's items are bound as keys.
+    wanted = list(Permission.objects.order_by("pk")[:3])
+
+    found = PERMISSIONS_BY_KEY.objects(3, keys=[str(p.pk) for p in wanted])
+
+    assert found == wanted
 
 
 def test_every_call_is_one_query_seen_by_the_connection():

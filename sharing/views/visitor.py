@@ -6,7 +6,6 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -19,7 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from galleries import pictures
 from galleries.models import GallerySet, Photo
 from galleries.signed_urls import url_window, warm_urls
-from sharing import analytics, branding, gate, recipients, tile_cache, watermarked
+from sharing import (
+    analytics,
+    branding,
+    gate,
+    photo_pages,
+    recipients,
+    tile_cache,
+    watermarked,
+)
 from sharing.browsing import GRIDS, ROW_SCALE, SORTS, ClientView
 from sharing.models import ShareLink
 from sharing.pictures import lightbox_srcset, tile_sizes
@@ -78,19 +85,10 @@ class Listing:
 def _listing(request: HttpRequest, link: ShareLink, favourites: dict) -> Listing:
     view = ClientView.from_query(request.GET)
     photos = link.visible_photos()
-    # The sets with their photos counted, in one query: each count from the index of
-    # photos by status and set alone (COUNT(*), not of a column).
-    counted = (
-        photos.order_by()
-        .filter(photo_set=OuterRef("pk"))
-        .values("photo_set")
-        .annotate(count=Count("*"))
-        .values("count")
-    )
     # Sets without a photo to show are left out of the navigation.
     sets = [
         photo_set
-        for photo_set in link.visible_sets().annotate(photo_count=Subquery(counted))
+        for photo_set in photo_pages.counted_sets(link)
         if photo_set.photo_count
     ]
     current_set = _chosen_set(request, sets)
@@ -117,7 +115,8 @@ def _listing(request: HttpRequest, link: ShareLink, favourites: dict) -> Listing
         rows = photos.values_list(*TileRow._fields)[start : start + size]
         page = [TileRow(*row) for row in rows] if total else []
     else:
-        page = _page_rows(link, photos, shown, start, size)
+        rows = photo_pages.window(link, shown, TileRow._fields, start, size)
+        page = list(map(TileRow._make, rows))
     return Listing(
         sets=sets,
         current_set=current_set,
@@ -146,39 +145,6 @@ class TileRow(NamedTuple):
     @property
     def pk(self) -> uuid.UUID:
         return self.id
-
-
-def _page_rows(link, photos, sets: list[GallerySet], start: int, size: int) -> list:
-    """Photos `start` to `start + size` of `photos` (the link's, in gallery order).
-
-    Gallery order is the sets' order, then each set's own. When no two of the sets
-    share a position (so the sets' order is the photos' order), the page is read set
-    by set, only from the sets it spans, each in its own order: no join to the sets
-    and no sorting of the whole gallery for the sake of one page. Otherwise in one
-    query, as `in_gallery_order` sorts them.
-    """
-    if len({photo_set.position for photo_set in sets}) < len(sets):
-        return [
-            TileRow(*row)
-            for row in photos.values_list(*TileRow._fields)[start : start + size]
-        ]
-    rows, skip = [], start
-    for photo_set in sets:
-        if len(rows) == size:
-            break
-        if skip >= photo_set.photo_count:
-            skip -= photo_set.photo_count
-            continue
-        of_set = (
-            Photo.objects.ready()
-            .alive()
-            .filter(gallery_id=link.gallery_id, photo_set_id=photo_set.pk)
-            .order_by("position", "uploaded_at")
-            .values_list(*TileRow._fields)
-        )
-        rows += map(TileRow._make, of_set[skip : skip + size - len(rows)])
-        skip = 0
-    return rows
 
 
 def _chosen_set(request: HttpRequest, sets: list[GallerySet]) -> GallerySet | None:
@@ -318,15 +284,6 @@ def _render_tiles(link: ShareLink, listing: Listing, missing: list) -> dict:
     return drawn
 
 
-def _cover(link: ShareLink, listing: Listing) -> Photo | None:
-    """The gallery's cover if this link shows it, else the first photo it shows."""
-    photos = link.visible_photos().only(*TILE_FIELDS)
-    cover_id = link.gallery.cover_id
-    # By its key alone: no join to the sets for an order one row does not need.
-    chosen = list(photos.order_by().filter(pk=cover_id)[:1]) if cover_id else []
-    return chosen[0] if chosen else photos.first()
-
-
 def _is_landing(request: HttpRequest, link: ShareLink) -> bool:
     """A visit counts once: not when moving between pages of the same link."""
     referer = urlsplit(request.headers.get("Referer", ""))
@@ -383,7 +340,7 @@ def gallery(request: HttpRequest, link: ShareLink) -> HttpResponse:
     listing = _listing(request, link, favourites)
     context = _grid_context(request, link, listing, favourites)
     design = branding.design_context(link.gallery)
-    cover = _cover(link, listing) if design["design"].has_cover else None
+    cover = photo_pages.cover(link, TILE_FIELDS) if design["design"].has_cover else None
     if cover is not None and watermarked.is_preparing(link, cover):
         cover = None  # a plain hero until its watermarked copy is made
     context.update(
