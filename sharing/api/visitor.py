@@ -7,7 +7,7 @@ link is 404 (the same body for both), an expired one 410, and a password link an
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -102,13 +102,6 @@ class VisitorAPIView(generics.GenericAPIView):
         }
 
 
-def _cover(link: ShareLink) -> Photo | None:
-    """The gallery's cover if this link shows it, else the link's first photo."""
-    photos = link.visible_photos()
-    cover = photos.filter(pk=link.gallery.cover_id).first()
-    return cover or photos.first()
-
-
 class VisitorGalleryView(VisitorAPIView):
     serializer_class = s.VisitorGallerySerializer
 
@@ -126,13 +119,10 @@ class VisitorGalleryView(VisitorAPIView):
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             browser=gate.visitor_browser(request, link),
         )
-        ready = Q(photos__status=Photo.Status.READY, photos__trashed_at=None)
         context = {
             **self.get_serializer_context(),
-            "sets": list(
-                link.visible_sets().annotate(photo_count=Count("photos", filter=ready))
-            ),
-            "cover": _cover(link),
+            "sets": photo_pages.counted_sets(link),
+            "cover": photo_pages.cover(link, s.VisitorPhotoRow._fields),
         }
         return Response(s.VisitorGallerySerializer(link, context=context).data)
 
