@@ -5,11 +5,11 @@ sets it shows, a page of photos...). The database answers each in well under 0.2
 Django takes 0.5-0.9 ms of Python to build and compile each QuerySet to SQL first, so
 on the hottest pages the ORM's compiling was a fifth of the work. A `PreparedQuery`
 builds its QuerySet once per thread and *shape* (what changes the SQL's text: how many
-ids an `IN` holds), with `Param` (or `ParamList`) where the values go, keeps the SQL and the compiler's
-reading of the columns, and each call binds the values, runs the SQL through the
-connection (so it is counted, logged and wrapped like any query) and turns the rows
-into what the QuerySet would have given: model instances (with their `select_related`
-objects and annotations), or tuples for `values_list`.
+ids an `IN` holds), with `Param` (or `ParamList`) where the values go, keeps the SQL
+and the compiler's reading of the columns, and each call binds the values, runs the
+SQL through the connection (so it is counted, logged and wrapped like any query) and
+turns the rows into what the QuerySet would have given: model instances (with their
+`select_related` objects and annotations), or tuples for `values_list`.
 
 (django-prepared-queries did this once; it has not been kept up since Django 2.)
 

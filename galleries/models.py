@@ -199,6 +199,14 @@ class PhotoQuerySet(models.QuerySet):
             trashed_at=None
         )
 
+    def shown_in(self, gallery, sets=()) -> "PhotoQuerySet":
+        """What a share link of `gallery` shows: ready photos out of the trash, of
+        `sets` only when any are given (ids, or a query's parameters for them)."""
+        photos = self.ready().alive().filter(gallery_id=gallery)
+        if sets:
+            photos = photos.filter(photo_set_id__in=sets)
+        return photos
+
     def visible_to_owner(self) -> "PhotoQuerySet":
         """What the owner's grid shows: everything but rejected uploads and the
         trash."""

@@ -224,10 +224,9 @@ class ShareLink(models.Model):
 
     def visible_photos(self) -> models.QuerySet[Photo]:
         """Ready photos of the visible sets: never one processing, failed, or hidden."""
-        photos = Photo.objects.ready().alive().filter(gallery_id=self.gallery_id)
-        if chosen := self.chosen_set_ids():
-            photos = photos.filter(photo_set_id__in=chosen)
-        return photos.in_gallery_order()
+        return Photo.objects.shown_in(
+            self.gallery_id, self.chosen_set_ids()
+        ).in_gallery_order()
 
 
 _SET_IDS = PreparedQuery(

@@ -26,10 +26,8 @@ _PHOTO = Photo._meta.pk
 def _visible(chosen: int):
     """`ShareLink.visible_photos`, unordered, with the gallery and the `chosen` set
     ids (none: every set) as parameters."""
-    photos = Photo.objects.ready().alive().filter(gallery_id=Param("gallery", _GALLERY))
-    if chosen:
-        photos = photos.filter(photo_set_id__in=ParamList("sets", _SET, chosen))
-    return photos.order_by()
+    sets = ParamList("sets", _SET, chosen) if chosen else ()
+    return Photo.objects.shown_in(Param("gallery", _GALLERY), sets).order_by()
 
 
 def _counted_sets(chosen: int):
@@ -51,9 +49,8 @@ def _counted_sets(chosen: int):
 _COUNTED_SETS = PreparedQuery(_counted_sets)
 _OF_SET = PreparedQuery(
     lambda fields: (
-        Photo.objects.ready()
-        .alive()
-        .filter(gallery_id=Param("gallery", _GALLERY), photo_set_id=Param("set", _SET))
+        _visible(0)
+        .filter(photo_set_id=Param("set", _SET))
         .order_by("position", "uploaded_at")
         .values_list(*fields)
     ),

@@ -84,7 +84,6 @@ class Listing:
 
 def _listing(request: HttpRequest, link: ShareLink, favourites: dict) -> Listing:
     view = ClientView.from_query(request.GET)
-    photos = link.visible_photos()
     # Sets without a photo to show are left out of the navigation.
     sets = [
         photo_set
@@ -92,28 +91,27 @@ def _listing(request: HttpRequest, link: ShareLink, favourites: dict) -> Listing
         if photo_set.photo_count
     ]
     current_set = _chosen_set(request, sets)
-    if current_set is not None:
-        photos = photos.filter(photo_set=current_set)
-    if view.mine:
-        # This browser's own list, and no one else's.
-        photos = photos.filter(pk__in=favourites["hearted"])
+    shown = [current_set] if current_set else sets
+    if view.reorders:
+        # Another order than the gallery's, or the visitor's own list: sorted by the
+        # database (the gallery's order is read set by set, sharing/photo_pages.py).
+        photos = link.visible_photos()
+        if current_set is not None:
+            photos = photos.filter(photo_set=current_set)
+        if view.mine:
+            # This browser's own list, and no one else's.
+            photos = photos.filter(pk__in=favourites["hearted"])
     if view.mine:
         total = photos.count() if favourites["hearted"] else 0
     else:
-        total = (
-            current_set.photo_count
-            if current_set
-            else sum(photo_set.photo_count for photo_set in sets)
-        )
+        total = sum(photo_set.photo_count for photo_set in shown)
     start = _start(request)
     if start and start >= total:
         raise Http404
     size = PAGE_SIZE if start else FIRST_PAGE
-    shown = [current_set] if current_set else sets
     if view.reorders:
-        photos = photos.in_client_order(view.sort)
-        rows = photos.values_list(*TileRow._fields)[start : start + size]
-        page = [TileRow(*row) for row in rows] if total else []
+        rows = photos.in_client_order(view.sort).values_list(*TileRow._fields)
+        page = list(map(TileRow._make, rows[start : start + size])) if total else []
     else:
         rows = photo_pages.window(link, shown, TileRow._fields, start, size)
         page = list(map(TileRow._make, rows))
